@@ -1,0 +1,158 @@
+package io.flatland.mmu;
+
+/**
+ * Linear-address access for the CPU: paging control (CR0.PG/WP, CR3, CR4.PSE/PGE), the
+ * software TLB and its slow paths. The CPU's fast path reads the TLB arrays itself and
+ * calls the {@code *Slow} methods here on a miss.
+ *
+ * <p>All accesses take a {@code user} flag: true for accesses made at CPL 3, false for
+ * supervisor accesses, including the implicit ones (descriptor tables, TSS) at any CPL.
+ */
+public final class Mmu {
+    public static final int CR0_PE = 1, CR0_WP = 1 << 16, CR0_PG = 1 << 31;
+    public static final int CR4_PSE = 1 << 4, CR4_PGE = 1 << 7;
+
+    public final PhysicalMemory ram;
+    public final Tlb tlb = new Tlb();
+    public final GuestFault fault = new GuestFault();
+    public final PageWalker walker;
+    public final CodeWatch codeWatch;
+
+    private int cr0 = 0x60000010;  // reset value: CD, NW, ET
+    private int cr3;
+    private int cr4;
+    private boolean paging;
+
+    public long cr3Loads;
+
+    public Mmu(PhysicalMemory ram) {
+        this.ram = ram;
+        this.walker = new PageWalker(ram, fault);
+        this.codeWatch = new CodeWatch(ram);
+    }
+
+    public int cr0() { return cr0; }
+    public int cr3() { return cr3; }
+    public int cr4() { return cr4; }
+    public boolean pagingEnabled() { return paging; }
+
+    public void setCr0(int value) {
+        int changed = cr0 ^ value;
+        cr0 = value;
+        paging = (value & CR0_PG) != 0 && (value & CR0_PE) != 0;
+        if ((changed & (CR0_PG | CR0_WP | CR0_PE)) != 0) tlb.flushAll(true);
+    }
+
+    public void setCr3(int value) {
+        cr3 = value;
+        cr3Loads++;
+        tlb.flushAll(false);
+    }
+
+    public void setCr4(int value) {
+        int changed = cr4 ^ value;
+        cr4 = value;
+        if ((changed & (CR4_PSE | CR4_PGE)) != 0) tlb.flushAll(true);
+    }
+
+    public void invlpg(int lin) {
+        tlb.invalidatePage(lin);
+    }
+
+    /**
+     * Translates a linear address, filling the TLB on success. Throws the #PF fault
+     * otherwise. With paging off the translation is the identity.
+     */
+    public int translate(int lin, boolean write, boolean user) {
+        tlb.misses++;
+        int pa;
+        int views;
+        boolean global = false, large = false;
+        if (paging) {
+            pa = walker.walk(lin, cr3, cr0, cr4, write, user);
+            views = walker.lastViews;
+            global = walker.lastGlobal;
+            large = walker.lastLarge;
+        } else {
+            pa = lin;
+            views = 0xF;
+        }
+        int physPage = pa & 0xFFFFF000;
+        if (ram.isRamPage(physPage)) {
+            if (codeWatch.isWatched(physPage)) views &= ~(2 | 8);
+            tlb.fill(lin & 0xFFFFF000, physPage, ram.hostAddress(physPage), views, global, large);
+        }
+        return pa;
+    }
+
+    /** Marks the RAM page behind {@code physPage} as holding code (see {@link CodeWatch}). */
+    public void watchCode(int physPage) {
+        if (ram.isRamPage(physPage) && codeWatch.watch(physPage)) tlb.revokeWrites(physPage);
+    }
+
+    // ---- slow paths: TLB miss, page crossing, MMIO, watched code pages ----
+
+    public int read8Slow(int lin, boolean user) {
+        return ram.read8(translate(lin, false, user));
+    }
+
+    public int read16Slow(int lin, boolean user) {
+        if ((lin & 0xFFF) <= 0xFFE) return ram.read16(translate(lin, false, user));
+        int lo = translate(lin, false, user);
+        int hi = translate(lin + 1, false, user);
+        return ram.read8(lo) | ram.read8(hi) << 8;
+    }
+
+    public int read32Slow(int lin, boolean user) {
+        if ((lin & 0xFFF) <= 0xFFC) return ram.read32(translate(lin, false, user));
+        int v = 0;
+        // Translate both pages before reading so a fault on the second leaves no trace.
+        int p0 = translate(lin, false, user);
+        int p1 = translate((lin | 0xFFF) + 1, false, user);
+        for (int k = 0; k < 4; k++) {
+            int a = lin + k;
+            int pa = ((a & 0xFFFFF000) == (lin & 0xFFFFF000)) ? p0 + k : p1 + (a & 0xFFF);
+            v |= ram.read8(pa) << (8 * k);
+        }
+        return v;
+    }
+
+    public void write8Slow(int lin, int value, boolean user) {
+        int pa = translate(lin, true, user);
+        ram.write8(pa, value);
+        codeWatch.written(pa & 0xFFFFF000);
+    }
+
+    public void write16Slow(int lin, int value, boolean user) {
+        writeSlow(lin, value, 2, user);
+    }
+
+    public void write32Slow(int lin, int value, boolean user) {
+        writeSlow(lin, value, 4, user);
+    }
+
+    private void writeSlow(int lin, int value, int size, boolean user) {
+        if ((lin & 0xFFF) <= 0x1000 - size) {
+            int pa = translate(lin, true, user);
+            if (size == 2) ram.write16(pa, value); else ram.write32(pa, value);
+            codeWatch.written(pa & 0xFFFFF000);
+            return;
+        }
+        // Page-crossing write: both translations must succeed before any byte is stored.
+        int p0 = translate(lin, true, user);
+        int p1 = translate((lin | 0xFFF) + 1, true, user);
+        for (int k = 0; k < size; k++) {
+            int a = lin + k;
+            int pa = ((a & 0xFFFFF000) == (lin & 0xFFFFF000)) ? p0 + k : p1 + (a & 0xFFF);
+            ram.write8(pa, value >>> (8 * k));
+        }
+        codeWatch.written(p0 & 0xFFFFF000);
+        codeWatch.written(p1 & 0xFFFFF000);
+    }
+
+    /** Probes write access without writing (used before multi-part stores such as PUSHA). */
+    public void checkWritable(int lin, int size, boolean user) {
+        translate(lin, true, user);
+        if (((lin + size - 1) & 0xFFFFF000) != (lin & 0xFFFFF000)) translate(lin + size - 1, true, user);
+    }
+}

@@ -1,0 +1,95 @@
+package io.flatland.mmu;
+
+/**
+ * Two-level i386 page walk (Intel SDM Vol. 3A §4.3): 4 KiB pages through a page table,
+ * 4 MiB pages when CR4.PSE and PDE.PS are set. Checks U/S and R/W with CR0.WP and
+ * writes the Accessed and Dirty bits back the way the reference machine does:
+ * the PDE's A bit as soon as the PDE is found present (before the PTE is examined, so
+ * it is set even when the walk then faults), the PTE's (or large PDE's) A and D bits
+ * only when the access succeeds.
+ *
+ * <p>Results are returned without allocation: {@link #walk} returns the physical
+ * address, or throws the machine's {@link GuestFault} set to #PF with the SDM's error code.
+ */
+public final class PageWalker {
+    public static final int P = 1, RW = 2, US = 4, A = 0x20, D = 0x40, PS = 0x80, G = 0x100;
+
+    private final PhysicalMemory ram;
+    private final GuestFault fault;
+
+    // Outputs of the last successful walk, read by Mmu to fill the TLB.
+    int lastViews;
+    boolean lastGlobal;
+    boolean lastLarge;
+
+    public long walks;
+    public long pageFaults;
+
+    public PageWalker(PhysicalMemory ram, GuestFault fault) {
+        this.ram = ram;
+        this.fault = fault;
+    }
+
+    /**
+     * Translates {@code lin} for an access with paging enabled.
+     *
+     * @param write a write access
+     * @param user  the access is made with user privilege (CPL 3, not an implicit
+     *              supervisor access such as a descriptor-table read)
+     */
+    public int walk(int lin, int cr3, int cr0, int cr4, boolean write, boolean user) {
+        walks++;
+        int pdeAddr = (cr3 & 0xFFFFF000) | ((lin >>> 22) << 2);
+        int pde = ram.read32(pdeAddr);
+        int errBase = (write ? 2 : 0) | (user ? 4 : 0);
+        if ((pde & P) == 0) throw pageFault(lin, errBase);
+        boolean wp = (cr0 & 0x10000) != 0;
+        if ((pde & PS) != 0 && (cr4 & 0x10) != 0) {
+            checkRights(lin, pde, write, user, wp, errBase);
+            int upd = pde | A | (write ? D : 0);
+            if (upd != pde) ram.write32(pdeAddr, upd);
+            computeViews(pde, pde | (write ? D : 0), wp, cr4);
+            lastLarge = true;
+            return (pde & 0xFFC00000) | (lin & 0x003FFFFF);
+        }
+        if ((pde & A) == 0) {
+            pde |= A;
+            ram.write32(pdeAddr, pde);
+        }
+        int pteAddr = (pde & 0xFFFFF000) | (((lin >>> 12) & 0x3FF) << 2);
+        int pte = ram.read32(pteAddr);
+        if ((pte & P) == 0) throw pageFault(lin, errBase);
+        int combined = pde & pte | ~(RW | US) & pte; // R/W and U/S are the AND of both levels
+        checkRights(lin, combined, write, user, wp, errBase);
+        int upd = pte | A | (write ? D : 0);
+        if (upd != pte) ram.write32(pteAddr, upd);
+        computeViews(combined, upd, wp, cr4);
+        lastLarge = false;
+        return (pte & 0xFFFFF000) | (lin & 0xFFF);
+    }
+
+    private void checkRights(int lin, int entry, boolean write, boolean user, boolean wp, int errBase) {
+        boolean ok;
+        if (user) ok = (entry & US) != 0 && (!write || (entry & RW) != 0);
+        else ok = !write || !wp || (entry & RW) != 0;
+        if (!ok) throw pageFault(lin, errBase | 1);
+    }
+
+    /** Which TLB views this translation may serve without another walk. */
+    private void computeViews(int rights, int leaf, boolean wp, int cr4) {
+        boolean writable = (rights & RW) != 0;
+        boolean userOk = (rights & US) != 0;
+        boolean dirty = (leaf & D) != 0;
+        int v = 1;                                              // supervisor read
+        if (dirty && (writable || !wp)) v |= 2;                  // supervisor write
+        if (userOk) v |= 4;                                      // user read
+        if (userOk && writable && dirty) v |= 8;                 // user write
+        lastViews = v;
+        lastGlobal = (leaf & G) != 0 && (cr4 & 0x80) != 0;
+    }
+
+    private GuestFault pageFault(int lin, int errorCode) {
+        pageFaults++;
+        return fault.set(14, errorCode, lin);
+    }
+}
