@@ -1,0 +1,80 @@
+package io.flatland.mmu;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class PhysicalMemoryTest {
+    private final PhysicalMemory ram = new PhysicalMemory(2L << 20, new MmioBus());
+
+    @AfterEach
+    void close() { ram.close(); }
+
+    @Test
+    void ramStartsZeroedAndIsLittleEndian() {
+        assertEquals(0, ram.read32(0x1234));
+        ram.write32(0x100, 0x11223344);
+        assertEquals(0x44, ram.read8(0x100));
+        assertEquals(0x3344, ram.read16(0x100));
+        assertEquals(0x11, ram.read8(0x103));
+    }
+
+    @Test
+    void addressesAboveRamReadAsOpenBusAndIgnoreWrites() {
+        int above = 2 << 20;
+        assertEquals(0xFF, ram.read8(above));
+        assertEquals(0xFFFF, ram.read16(above));
+        assertEquals(-1, ram.read32(0xFFFFFFFC));
+        ram.write32(above, 0);            // must neither fail nor land anywhere
+        assertEquals(-1, ram.read32(above));
+    }
+
+    @Test
+    void accessStraddlingTheEndOfRamSplitsIntoRamAndOpenBus() {
+        int last = (2 << 20) - 2;
+        ram.write16(last, 0xBEEF);
+        assertEquals(0xFFFFBEEF, ram.read32(last));
+        ram.write32(last, 0x12345678);     // upper half goes to open bus
+        assertEquals(0x5678, ram.read16(last));
+    }
+
+    @Test
+    void mmioRegionReceivesAccessesOutsideRam() {
+        MmioBus bus = new MmioBus();
+        int[] seen = new int[2];
+        bus.map(0xFEC00000L, 0x1000, new MmioBus.Region() {
+            @Override public int read(int pa, int size) { return 0xCAFE0000 | size; }
+            @Override public void write(int pa, int size, int value) { seen[0] = pa; seen[1] = value; }
+        });
+        try (PhysicalMemory m = new PhysicalMemory(1L << 20, bus)) {
+            assertEquals(0xCAFE0004, m.read32(0xFEC00010));
+            m.write32(0xFEC00020, 77);
+            assertEquals(0xFEC00020, seen[0]);
+            assertEquals(77, seen[1]);
+        }
+    }
+
+    @Test
+    void loaderCopiesAreBoundedByRam() {
+        byte[] data = {1, 2, 3, 4};
+        ram.load(0x1000, data, 0, 4);
+        assertEquals(0x04030201, ram.read32(0x1000));
+        assertThrows(IndexOutOfBoundsException.class, () -> ram.load((2L << 20) - 2, data, 0, 4));
+        assertThrows(IndexOutOfBoundsException.class, () -> ram.load(-1, data, 0, 1));
+    }
+
+    @Test
+    void hostAddressIsRefusedOutsideRam() {
+        assertTrue(ram.isRamPage(0x1FF000));
+        assertFalse(ram.isRamPage(0x200000));
+        assertThrows(IllegalStateException.class, () -> ram.hostAddress(0x200000));
+    }
+
+    @Test
+    void sizeLimitsAreEnforced() {
+        assertThrows(IllegalArgumentException.class, () -> new PhysicalMemory(4096, new MmioBus()));
+        assertThrows(IllegalArgumentException.class, () -> new PhysicalMemory((1L << 20) + 1, new MmioBus()));
+        assertThrows(IllegalArgumentException.class, () -> new PhysicalMemory(4L << 30, new MmioBus()));
+    }
+}
