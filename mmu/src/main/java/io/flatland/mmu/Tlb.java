@@ -33,6 +33,13 @@ public final class Tlb {
     /** 4 MiB page base of an entry that came from a large page, else INVALID. */
     private final int[] largeBase = new int[SIZE];
     private int largeEntries;
+    /**
+     * Slots that may hold a valid entry, so a CR3 load clears only those instead of the
+     * whole table: a microkernel reloads CR3 on nearly every IPC.
+     */
+    private final int[] live = new int[SIZE];
+    private final boolean[] isLive = new boolean[SIZE];
+    private int liveCount;
 
     // Statistics (slow-path side only; the fast path stays free of counters).
     public long misses;
@@ -52,6 +59,10 @@ public final class Tlb {
      */
     public void fill(int linPage, int physPage, long hostPage, int views, boolean isGlobal, boolean large) {
         int i = slot(linPage);
+        if (!isLive[i]) {
+            isLive[i] = true;
+            live[liveCount++] = i;
+        }
         supRead[i] = (views & 1) != 0 ? linPage : INVALID;
         supWrite[i] = (views & 2) != 0 ? linPage : INVALID;
         usrRead[i] = (views & 4) != 0 ? linPage : INVALID;
@@ -86,14 +97,24 @@ public final class Tlb {
             Arrays.fill(usrWrite, INVALID);
             Arrays.fill(global, false);
             Arrays.fill(largeBase, INVALID);
+            Arrays.fill(isLive, false);
             largeEntries = 0;
+            liveCount = 0;
             return;
         }
         int large = 0;
-        for (int i = 0; i < SIZE; i++) {
-            if (!global[i]) clear(i);
-            else if (largeBase[i] != INVALID) large++;
+        int kept = 0;
+        for (int k = 0; k < liveCount; k++) {
+            int i = live[k];
+            if (global[i]) {
+                live[kept++] = i;
+                if (largeBase[i] != INVALID) large++;
+            } else {
+                clear(i);
+                isLive[i] = false;
+            }
         }
+        liveCount = kept;
         largeEntries = large;
     }
 
