@@ -44,7 +44,8 @@ void kvprintf(const char *fmt, va_list ap) {
     for (; *fmt; fmt++) {
         if (*fmt != '%') { putc(*fmt); continue; }
         fmt++;
-        int zero = 0, width = 0;
+        int zero = 0, width = 0, plus = 0;
+        if (*fmt == '+') { plus = 1; fmt++; }
         if (*fmt == '0') { zero = 1; fmt++; }
         while (*fmt >= '0' && *fmt <= '9') width = width * 10 + (*fmt++ - '0');
         switch (*fmt) {
@@ -52,6 +53,7 @@ void kvprintf(const char *fmt, va_list ap) {
         case 'X': put_num(va_arg(ap, u32), 16, width, zero, 1, 0); break;
         case 'u': put_num(va_arg(ap, u32), 10, width, zero, 0, 0); break;
         case 'd': { s32 v = va_arg(ap, s32);
+                    if (plus && v >= 0) putc('+');
                     put_num(v < 0 ? (u32)-(u32)v : (u32)v, 10, width, zero, 0, v < 0); break; }
         case 's': {
             const char *s = va_arg(ap, const char *);
