@@ -66,6 +66,8 @@ public final class Cpu {
 
     // Model-specific registers used by kernels.
     public int sysenterCs, sysenterEsp, sysenterEip;
+    /** IA32_MISC_ENABLE (0x1A0); bit 0 (fast strings) is set at reset. */
+    public long miscEnable = 1;
     /** Time-stamp counter offset: RDTSC returns icount + tscOffset (deterministic). */
     public long tscOffset;
 
@@ -82,6 +84,15 @@ public final class Cpu {
     /** Set by devices (or the CPU itself) to make the run loop return. */
     public volatile ExitReason exitRequest = ExitReason.NONE;
     public String exitMessage;
+
+    /**
+     * Bumped by anything that may change which code a linear EIP reaches without a TLB
+     * flush (INVLPG, decoded-code invalidation); the run loop refetches its code page then.
+     */
+    public int codeEpoch;
+
+    /** Minimal x87 state for FPU detection: control word, status word, tag word. */
+    public int fpuControl = 0x37F, fpuStatus, fpuTag = 0xFFFF;
 
     public final Mmu mmu;
     public final PhysicalMemory ram;
@@ -173,6 +184,28 @@ public final class Cpu {
             return;
         }
         mmu.write32Slow(lin, v, user);
+    }
+
+    /**
+     * Makes sure a store of {@code size} bytes at {@code lin} cannot fault, so a
+     * read-modify-write instruction can commit flags before it stores (precise faults).
+     */
+    public void probeWrite(int lin, int size) {
+        int i = (lin >>> 12) & Tlb.MASK;
+        if (writeTags[i] == (lin & 0xFFFFF000) && (lin & 0xFFF) <= 0x1000 - size) return;
+        mmu.checkWritable(lin, size, user);
+    }
+
+    /** TLB slot of {@code lin} if the read view at the current privilege hits, else -1. */
+    public int readSlot(int lin) {
+        int i = (lin >>> 12) & Tlb.MASK;
+        return readTags[i] == (lin & 0xFFFFF000) ? i : -1;
+    }
+
+    /** TLB slot of {@code lin} if the write view at the current privilege hits, else -1. */
+    public int writeSlot(int lin) {
+        int i = (lin >>> 12) & Tlb.MASK;
+        return writeTags[i] == (lin & 0xFFFFF000) ? i : -1;
     }
 
     // ---- implicit supervisor accesses (GDT, IDT, LDT, TSS), whatever the CPL ----
