@@ -191,8 +191,11 @@ public final class Alu {
         if (size == 4) both = ((src & 0xFFFFFFFFL) << 32) | (dst & 0xFFFFFFFFL);
         else both = ((long) (dst & 0xFFFF) << 32) | ((long) (src & m) << 16) | dst;       // dst:src:dst
         long sh = both >>> (count - 1);
-        int s = (int) sh & m;
         int r = (int) (sh >>> 1) & m;
+        // The flag record's "operand shifted by count-1" is what QEMU keeps: for 32 bits the
+        // destination alone (no fill from src), for 16 bits the 32-bit src:dst pair. Only the
+        // undefined OF of counts > 1 depends on it; CF (its bit 0) is the same either way.
+        int s = size == 4 ? dst >>> (count - 1) : (int) ((((src & m) << 16 | dst) & 0xFFFFFFFFL) >>> (count - 1)) & m;
         return record(c, SHR, size, r, s, 0);
     }
 

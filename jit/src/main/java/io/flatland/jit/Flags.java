@@ -22,7 +22,8 @@ package io.flatland.jit;
  * <li>BT/BTS/BTR/BTC: only CF changes.
  * <li>DAA/DAS: OF = 0. AAA/AAS: ZF/SF/PF/OF unchanged. AAM/AAD: flags as a logic
  *     operation on AL (CF = OF = AF = 0).
- * <li>SHLD/SHRD: as SHL/SHR for the same count.
+ * <li>SHLD/SHRD: as SHL/SHR for the same count, where "operand shifted by count-1" is, for
+ *     SHRD, the destination alone (32 bits) or the 32-bit src:dst pair (16 bits), as QEMU keeps it.
  * <li>DIV/IDIV: flags unchanged.
  * </ul>
  */

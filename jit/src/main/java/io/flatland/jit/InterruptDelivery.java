@@ -44,16 +44,19 @@ final class InterruptDelivery {
     }
 
     private static void deliver(Cpu cpu, int vector, int errorCode, int returnEip, int kind) {
-        int v = vector, err = errorCode, k = kind;
+        int v = vector, err = errorCode, k = kind, ret = returnEip;
         while (true) {
             try {
-                deliverOnce(cpu, v, err, returnEip, k);
+                deliverOnce(cpu, v, err, ret, k);
                 cpu.halted = false;
                 return;
             } catch (GuestFault f) {
                 int second = f.vector;
                 if (second == 14) cpu.cr2 = f.address;
                 int first = k == EXCEPTION ? classOf(v) : BENIGN;
+                // A fault while delivering INT n belongs to the INT instruction itself: the
+                // exception frame points at it, not past it (cpu.eip is still the INT).
+                if (k == SOFTWARE) ret = cpu.eip;
                 int next = classOf(second);
                 if (k == EXCEPTION && v == DF && next != BENIGN) {
                     cpu.exitRequest = ExitReason.TRIPLE_FAULT;
