@@ -1,0 +1,247 @@
+package io.flatland.machine;
+
+import io.flatland.jit.Cpu;
+import io.flatland.jit.ExitReason;
+import io.flatland.jit.Flags;
+import io.flatland.jit.SystemOps;
+import io.flatland.machine.devices.CmosRtc;
+import io.flatland.machine.devices.DebugExit;
+import io.flatland.machine.devices.DualPic;
+import io.flatland.machine.devices.KeyboardController;
+import io.flatland.machine.devices.Pit8254;
+import io.flatland.machine.devices.PostPort;
+import io.flatland.machine.devices.SerialInput;
+import io.flatland.machine.devices.SystemControlPortA;
+import io.flatland.machine.devices.SystemControlPortB;
+import io.flatland.machine.devices.Uart16550;
+import io.flatland.machine.loader.BadImageException;
+import io.flatland.machine.loader.BootImage;
+import io.flatland.machine.loader.MultibootLoader;
+import io.flatland.mmu.IoBus;
+import io.flatland.mmu.MmioBus;
+import io.flatland.mmu.Mmu;
+import io.flatland.mmu.PhysicalMemory;
+
+import java.util.List;
+
+/**
+ * A PC with a Multiboot kernel loaded, ready to run: CPU, RAM, the ISA devices (8259 pair,
+ * 8254, COM1, RTC/CMOS, POST port 0x80, isa-debug-exit at 0xF4, ports 0x61/0x92, a minimal
+ * 8042) and a virtual clock. Embeddable:
+ *
+ * <pre>{@code
+ * try (Machine m = new Machine(MachineConfig.builder().kernel(Path.of("k.elf")).build())) {
+ *     RunResult r = m.run();                 // until the guest exits
+ *     System.out.println(r.exitStatus() + " after " + m.cpu().icount + " instructions");
+ * }
+ * }</pre>
+ *
+ * A machine runs on the calling thread; it is not thread-safe.
+ */
+public final class Machine implements AutoCloseable {
+    /** Instructions per call into the engine, so that budgets and POST stops are checked regularly. */
+    private static final long SLICE = 1L << 24;
+
+    private final MachineConfig config;
+    private final PhysicalMemory ram;
+    private final Mmu mmu;
+    private final IoBus io;
+    private final Cpu cpu;
+    private final VirtualClock clock;
+    private final DualPic pic;
+    private final Pit8254 pit;
+    private final CmosRtc rtc;
+    private final Uart16550 uart;
+    private final SerialInput serialInput;
+    private final PostPort post;
+    private final DebugExit debugExit;
+    private final SystemControlPortA port92;
+    private final SystemControlPortB port61;
+    private final KeyboardController kbc;
+    private final PcPlatform platform;
+    private final BootImage image;
+    private ExecutionEngine engine;
+    private final long hostStartNanos = System.nanoTime();
+    private long resets;
+
+    public Machine(MachineConfig config) throws BadImageException {
+        this.config = config;
+        this.image = MultibootLoader.prepare(config.kernel, config.kernelName, config.append, config.modules, config.ramBytes);
+        this.ram = new PhysicalMemory(image.memoryMap.below4g(), new MmioBus());
+        this.mmu = new Mmu(ram);
+        this.io = new IoBus();
+        this.cpu = new Cpu(mmu, io);
+        this.clock = new VirtualClock(cpu, config.icount);
+
+        pic = new DualPic();
+        pic.attach(io);
+        pit = new Pit8254(clock, pic.line(0));
+        pit.attach(io);
+        port61 = new SystemControlPortB(pit);
+        port61.attach(io);
+        serialInput = config.serialIn == null ? null : SerialInput.start(config.serialIn);
+        if (serialInput != null) serialInput.setWaiter(Thread.currentThread());
+        uart = new Uart16550(pic.line(4), config.serialOut, serialInput);
+        uart.attach(io, 0x3F8);
+        long rtcBase = config.rtcEpochSeconds != null ? config.rtcEpochSeconds
+                : config.icount ? 946_684_800L : System.currentTimeMillis() / 1000;
+        rtc = new CmosRtc(clock, pic.line(8), rtcBase);
+        rtc.setMemorySize(image.memoryMap.below4g(), image.memoryMap.above4g());
+        rtc.setPcConfiguration();
+        rtc.attach(io);
+        post = new PostPort(cpu);
+        post.attach(io);
+        debugExit = new DebugExit(cpu);
+        debugExit.attach(io);
+        port92 = new SystemControlPortA(cpu);
+        port92.attach(io);
+        kbc = new KeyboardController(cpu);
+        kbc.attach(io);
+
+        platform = new PcPlatform(clock, pic, pit, rtc, uart);
+        cpu.platform = platform;
+        pit.onReprogram(() -> PcPlatform.serviceSoon(cpu));
+        rtc.onReprogram(() -> PcPlatform.serviceSoon(cpu));
+
+        boot();
+    }
+
+    /**
+     * Power-on (or reset) of the CPU, then what QEMU's firmware does for -kernel: load the
+     * kernel and leave the CPU in the state its Multiboot option ROM leaves.
+     */
+    private void boot() {
+        SystemOps.reset(cpu);
+        MultibootLoader.load(image, ram);
+        SystemOps.enterFlatProtectedMode(cpu);
+        int[] r = cpu.reg;
+        r[Cpu.EAX] = MultibootLoader.BOOTLOADER_MAGIC;
+        r[Cpu.EBX] = image.infoAddress();
+        r[Cpu.ECX] = image.entry;
+        r[Cpu.EDX] = image.initialEdx();
+        r[Cpu.ESI] = 0;
+        r[Cpu.EDI] = BootImage.INITIAL_EDI;
+        r[Cpu.EBP] = 0;
+        r[Cpu.ESP] = BootImage.INITIAL_ESP;
+        cpu.eip = image.entry;
+        Flags.set(cpu, 0x6);           // PF set, IF clear: what the ROM's last instructions leave
+        cpu.gdtBase = BootImage.GDT_BASE;
+        cpu.gdtLimit = BootImage.GDT_LIMIT;
+        cpu.idtBase = 0;
+        cpu.idtLimit = 0x3FF;
+        engine = ExecutionEngine.create(config.accel, cpu);
+        platform.schedule(cpu);
+    }
+
+    /** A reset (port 0x92, 8042 0xFE, triple fault): devices to power-on state, then the same kernel again. */
+    private void reboot() {
+        resets++;
+        pic.reset();
+        pit.reset();
+        port61.reset();
+        uart.reset();
+        rtc.reset();
+        port92.reset();
+        kbc.reset();
+        boot();
+    }
+
+    /** Runs until the guest exits, halts for good, or (without -no-reboot) forever across resets. */
+    public RunResult run() {
+        return run(Long.MAX_VALUE);
+    }
+
+    /** Runs at most {@code maxInstructions} more instructions. */
+    public RunResult run(long maxInstructions) {
+        return runUntil(-1, maxInstructions);
+    }
+
+    /** Runs until the guest writes {@code postCode} to port 0x80 (or anything else ends the run). */
+    public RunResult runUntilPost(int postCode, long maxInstructions) {
+        return runUntil(postCode & 0xFF, maxInstructions);
+    }
+
+    private RunResult runUntil(int postCode, long maxInstructions) {
+        post.stopAt(postCode);
+        long end = maxInstructions == Long.MAX_VALUE ? Long.MAX_VALUE : cpu.icount + maxInstructions;
+        try {
+            for (;;) {
+                long left = end - cpu.icount;
+                if (left <= 0) return new RunResult(RunResult.Outcome.BUDGET, RunResult.STATUS_BUDGET, null);
+                ExitReason why = engine.run(cpu, Math.min(left, SLICE));
+                cpu.exitRequest = ExitReason.NONE;
+                switch (why) {
+                    case BUDGET, NONE -> { }
+                    case DEVICE_EXIT -> {
+                        if (debugExit.status() >= 0) {
+                            return new RunResult(RunResult.Outcome.DEBUG_EXIT, debugExit.status(), null);
+                        }
+                        if (post.stopHit()) return new RunResult(RunResult.Outcome.POST_MILESTONE, 0, null);
+                    }
+                    case RESET -> {
+                        if (config.noReboot) return new RunResult(RunResult.Outcome.RESET, 0, null);
+                        reboot();
+                    }
+                    case TRIPLE_FAULT -> {
+                        if (config.noReboot) {
+                            return new RunResult(RunResult.Outcome.TRIPLE_FAULT, RunResult.STATUS_TRIPLE_FAULT, null);
+                        }
+                        reboot();
+                    }
+                    case HALTED_FOREVER -> {
+                        return new RunResult(RunResult.Outcome.HALTED, 0, null);
+                    }
+                    case UNIMPLEMENTED -> {
+                        return new RunResult(RunResult.Outcome.UNIMPLEMENTED, RunResult.STATUS_UNIMPLEMENTED,
+                                cpu.exitMessage == null ? "unknown" : cpu.exitMessage);
+                    }
+                }
+            }
+        } catch (UnsupportedOperationException e) {
+            return new RunResult(RunResult.Outcome.UNIMPLEMENTED, RunResult.STATUS_UNIMPLEMENTED, e.getMessage());
+        } finally {
+            uart.flush();
+        }
+    }
+
+    public Cpu cpu() { return cpu; }
+
+    public PhysicalMemory ram() { return ram; }
+
+    public IoBus io() { return io; }
+
+    public MachineConfig config() { return config; }
+
+    public BootImage bootImage() { return image; }
+
+    /** POST codes written so far, in order. */
+    public List<PostPort.Milestone> milestones() { return post.milestones(); }
+
+    /** Host {@link System#nanoTime} when the machine was created (milestone times are relative to it). */
+    public long hostStartNanos() { return hostStartNanos; }
+
+    public long resets() { return resets; }
+
+    public DualPic pic() { return pic; }
+
+    public VirtualClock clock() { return clock; }
+
+    public PcPlatform platform() { return platform; }
+
+    /** The isa-debug-exit status the guest requested, or -1. */
+    public int debugExitStatus() { return debugExit.status(); }
+
+    /** Statistics as a JSON object (what --stats writes). */
+    public String statsJson(long wallNanos) {
+        return Stats.json(this, wallNanos);
+    }
+
+    Mmu mmu() { return mmu; }
+
+    @Override
+    public void close() {
+        uart.flush();
+        if (serialInput != null) serialInput.close();
+        ram.close();
+    }
+}

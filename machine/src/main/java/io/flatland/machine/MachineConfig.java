@@ -1,0 +1,204 @@
+package io.flatland.machine;
+
+import io.flatland.machine.loader.BadImageException;
+import io.flatland.machine.loader.InitrdOption;
+import io.flatland.machine.loader.MultibootLoader;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything a {@link Machine} is built from. Immutable; made with {@link #builder()}:
+ *
+ * <pre>{@code
+ * MachineConfig cfg = MachineConfig.builder()
+ *         .ramMiB(64)
+ *         .kernel(Path.of("kernel.elf"))
+ *         .initrd("pm,rs", Path.of("."))
+ *         .append("workload=boot")
+ *         .icount(true)
+ *         .serialOutput(System.out)
+ *         .build();
+ * }</pre>
+ */
+public final class MachineConfig {
+    public static final long DEFAULT_RAM = 128L << 20;
+    public static final long MIN_RAM = 2L << 20;
+    public static final long MAX_RAM = 3584L << 20;
+
+    final long ramBytes;
+    final byte[] kernel;
+    final String kernelName;
+    final List<MultibootLoader.Module> modules;
+    final String append;
+    final Accel accel;
+    final boolean icount;
+    final OutputStream serialOut;
+    final InputStream serialIn;
+    final boolean noReboot;
+    final Long rtcEpochSeconds;
+    final PrintStream notes;
+
+    private MachineConfig(Builder b) {
+        this.ramBytes = b.ramBytes;
+        this.kernel = b.kernel;
+        this.kernelName = b.kernelName;
+        this.modules = List.copyOf(b.modules);
+        this.append = b.append;
+        this.accel = b.accel;
+        this.icount = b.icount;
+        this.serialOut = b.serialOut;
+        this.serialIn = b.serialIn;
+        this.noReboot = b.noReboot;
+        this.rtcEpochSeconds = b.rtcEpochSeconds;
+        this.notes = b.notes;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public long ramBytes() { return ramBytes; }
+    public String kernelName() { return kernelName; }
+    public String append() { return append; }
+    public Accel accel() { return accel; }
+    public boolean icount() { return icount; }
+    public boolean noReboot() { return noReboot; }
+    public List<MultibootLoader.Module> modules() { return modules; }
+
+    public static final class Builder {
+        private long ramBytes = DEFAULT_RAM;
+        private byte[] kernel;
+        private String kernelName;
+        private final List<MultibootLoader.Module> modules = new ArrayList<>();
+        private String append;
+        private Accel accel = Accel.INTERP;
+        private boolean icount;
+        private OutputStream serialOut = System.out;
+        private InputStream serialIn;
+        private boolean noReboot;
+        private Long rtcEpochSeconds;
+        private PrintStream notes = System.err;
+
+        private Builder() { }
+
+        /** Guest RAM (QEMU's -m): a multiple of 4 KiB from 2 MiB to 3584 MiB. */
+        public Builder ram(long bytes) {
+            if (bytes < MIN_RAM || bytes > MAX_RAM) {
+                throw new IllegalArgumentException("RAM size must be between 2 MiB and 3584 MiB");
+            }
+            if ((bytes & 0xFFF) != 0) throw new IllegalArgumentException("RAM size must be a multiple of 4 KiB");
+            ramBytes = bytes;
+            return this;
+        }
+
+        public Builder ramMiB(long mib) {
+            return ram(mib << 20);
+        }
+
+        /** The kernel file; its path as given goes in front of the Multiboot command line, as in QEMU. */
+        public Builder kernel(Path file) throws BadImageException {
+            return kernel(file.toString(), readFile(file, "kernel"));
+        }
+
+        /** A kernel from memory; {@code name} plays the part of the file name on the command line. */
+        public Builder kernel(String name, byte[] image) {
+            kernelName = name;
+            kernel = image;
+            return this;
+        }
+
+        /** Adds one boot module: {@code commandLine} is its whole Multiboot string (file name first). */
+        public Builder module(String commandLine, byte[] data) {
+            modules.add(new MultibootLoader.Module(commandLine, data));
+            return this;
+        }
+
+        /**
+         * Adds the modules of a QEMU {@code -initrd} value ("file args,file2"; ",," is a literal
+         * comma), reading each file relative to {@code baseDir} while keeping the string as given.
+         */
+        public Builder initrd(String value, Path baseDir) throws BadImageException {
+            for (String cmdline : InitrdOption.split(value)) {
+                String file = InitrdOption.fileName(cmdline);
+                module(cmdline, readFile(baseDir.resolve(file), "module"));
+            }
+            return this;
+        }
+
+        /** The -append text (null: none, the command line is then "kernel " as in QEMU). */
+        public Builder append(String text) {
+            append = text;
+            return this;
+        }
+
+        public Builder accel(Accel a) {
+            accel = a;
+            return this;
+        }
+
+        /** Virtual time from retired instructions (1 instruction = 1 ns) instead of the host clock. */
+        public Builder icount(boolean on) {
+            icount = on;
+            return this;
+        }
+
+        /** Where COM1's output goes; null discards it. Default: System.out. */
+        public Builder serialOutput(OutputStream out) {
+            serialOut = out;
+            return this;
+        }
+
+        /** Where COM1's input comes from (read on a daemon thread); null: nothing can arrive. */
+        public Builder serialInput(InputStream in) {
+            serialIn = in;
+            return this;
+        }
+
+        /** Exit instead of rebooting on a reset request or a triple fault (QEMU's -no-reboot). */
+        public Builder noReboot(boolean on) {
+            noReboot = on;
+            return this;
+        }
+
+        /**
+         * The RTC's date at power-on, in seconds since 1970 (UTC). Default: the host clock in
+         * real-time mode, 2000-01-01 00:00:00 under icount so that runs repeat exactly.
+         */
+        public Builder rtcEpochSeconds(long seconds) {
+            rtcEpochSeconds = seconds;
+            return this;
+        }
+
+        /** Where one-line notes from the machine go (default System.err). */
+        public Builder notes(PrintStream out) {
+            notes = out;
+            return this;
+        }
+
+        public MachineConfig build() {
+            if (kernel == null) throw new IllegalStateException("no kernel given");
+            return new MachineConfig(this);
+        }
+    }
+
+    static byte[] readFile(Path file, String what) throws BadImageException {
+        try {
+            if (Files.isDirectory(file)) throw new BadImageException("cannot read " + what + " '" + file + "': is a directory");
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new BadImageException("cannot read " + what + " '" + file + "': no such file");
+        } catch (IOException | SecurityException e) {
+            throw new BadImageException("cannot read " + what + " '" + file + "': " + e.getMessage());
+        } catch (OutOfMemoryError e) {
+            throw new BadImageException(what + " '" + file + "' is too large");
+        }
+    }
+}

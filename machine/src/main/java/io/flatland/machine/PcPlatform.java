@@ -1,0 +1,138 @@
+package io.flatland.machine;
+
+import io.flatland.jit.Cpu;
+import io.flatland.jit.Platform;
+import io.flatland.machine.devices.CmosRtc;
+import io.flatland.machine.devices.DualPic;
+import io.flatland.machine.devices.Pit8254;
+import io.flatland.machine.devices.Uart16550;
+
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * What the CPU sees of the PC around it: INTR and INTA from the 8259 pair, and time.
+ * {@link #service} brings the PIT, the RTC and serial input up to the current virtual time
+ * and says when to come back ({@code cpu.nextEventAt}): at the next timer deadline under
+ * --icount, or after {@link #RECHECK_INSTRUCTIONS} instructions in real-time mode (where
+ * instructions and time are unrelated) or while host input may arrive.
+ */
+public final class PcPlatform implements Platform {
+    /** How often (in instructions) real-time mode and serial input are re-checked. */
+    public static final long RECHECK_INSTRUCTIONS = 50_000;
+
+    private final VirtualClock clock;
+    private final DualPic pic;
+    private final Pit8254 pit;
+    private final CmosRtc rtc;
+    private final Uart16550 uart;
+    private long idleNs;
+
+    public PcPlatform(VirtualClock clock, DualPic pic, Pit8254 pit, CmosRtc rtc, Uart16550 uart) {
+        this.clock = clock;
+        this.pic = pic;
+        this.pit = pit;
+        this.rtc = rtc;
+        this.uart = uart;
+    }
+
+    @Override
+    public boolean interruptPending() {
+        return pic.intr();
+    }
+
+    @Override
+    public int acknowledgeInterrupt() {
+        return pic.acknowledge();
+    }
+
+    @Override
+    public void service(Cpu cpu) {
+        advanceDevices();
+        schedule(cpu);
+    }
+
+    private void advanceDevices() {
+        pit.advance();
+        rtc.advance();
+        uart.pollInput();
+    }
+
+    /** Earliest timer deadline in virtual ns, or -1 when no timer is armed. */
+    private long nextDeadline() {
+        long a = pit.nextDeadlineNs(), b = rtc.nextDeadlineNs();
+        if (a < 0) return b;
+        if (b < 0) return a;
+        return Math.min(a, b);
+    }
+
+    /** Sets {@code cpu.nextEventAt} for the next visit. */
+    public void schedule(Cpu cpu) {
+        long next;
+        if (clock.icountMode()) {
+            long deadline = nextDeadline();
+            next = deadline < 0 ? Long.MAX_VALUE : cpu.icount + clock.instructionsUntil(deadline);
+            if (uart.inputPossible()) next = Math.min(next, cpu.icount + RECHECK_INSTRUCTIONS);
+        } else {
+            next = cpu.icount + RECHECK_INSTRUCTIONS;
+        }
+        cpu.nextEventAt = next;
+    }
+
+    /** Makes the CPU call {@link #service} before its next instruction (a timer was reprogrammed). */
+    public static void serviceSoon(Cpu cpu) {
+        cpu.nextEventAt = cpu.icount;
+    }
+
+    /**
+     * HLT with IF=1: wait (real time) or skip (icount) to the next event that raises an
+     * interrupt. Returns false when nothing that is armed and unmasked can ever wake the CPU.
+     */
+    @Override
+    public boolean idle(Cpu cpu) {
+        uart.flush();
+        for (;;) {
+            advanceDevices();
+            if (pic.intr() || cpu.exitRequest != io.flatland.jit.ExitReason.NONE) {
+                schedule(cpu);
+                return true;
+            }
+            long deadline = nextDeadline();
+            boolean timerCanWake = pit.nextDeadlineNs() >= 0 && canRaise(0)
+                    || rtc.nextDeadlineNs() >= 0 && canRaise(8);
+            boolean inputCanWake = uart.inputPossible() && canRaise(4);
+            if (!timerCanWake && !inputCanWake) return false;
+            long now = clock.nowNs();
+            if (clock.icountMode() && deadline >= 0) {
+                idleNs += Math.max(0, deadline - now);
+                clock.skipTo(deadline);
+            } else {
+                // Sleep on the host until the deadline, or until input wakes us (SerialInput unparks).
+                long wait = deadline >= 0 ? deadline - now : 10_000_000L;
+                if (wait > 0 && !uart.inputAvailable()) {
+                    long t0 = System.nanoTime();
+                    LockSupport.parkNanos(wait);
+                    idleNs += System.nanoTime() - t0;
+                }
+            }
+        }
+    }
+
+    /**
+     * True if an edge on ISA {@code line} could still reach the CPU: the line is unmasked and
+     * its request is not already latched (a latched request that does not raise INTR is held
+     * back by an interrupt in service, and further edges change nothing).
+     */
+    private boolean canRaise(int line) {
+        if (!lineUnmasked(line)) return false;
+        if (line < 8) return (pic.master.irr() & (1 << line)) == 0;
+        return (pic.slave.irr() & (1 << (line - 8))) == 0;
+    }
+
+    private boolean lineUnmasked(int line) {
+        if (line < 8) return (pic.master.imr() & (1 << line)) == 0;
+        return (pic.master.imr() & 4) == 0 && (pic.slave.imr() & (1 << (line - 8))) == 0;
+    }
+
+    /** Virtual (icount) or host (real-time) nanoseconds spent halted. */
+    public long idleNs() { return idleNs; }
+}

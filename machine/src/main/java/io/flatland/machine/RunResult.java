@@ -1,0 +1,30 @@
+package io.flatland.machine;
+
+/**
+ * Why {@link Machine#run} returned, and the process exit status the CLI uses for it.
+ *
+ * @param outcome    the reason
+ * @param exitStatus 0 clean shutdown or halt, (v&lt;&lt;1)|1 from isa-debug-exit, 3 triple fault
+ *                   under -no-reboot, 4 instruction budget reached, 5 emulator limitation
+ * @param message    a one-line explanation for UNIMPLEMENTED, otherwise null
+ */
+public record RunResult(Outcome outcome, int exitStatus, String message) {
+    public enum Outcome {
+        /** The guest wrote to isa-debug-exit. */
+        DEBUG_EXIT,
+        /** The guest halted with nothing left that could wake it. */
+        HALTED,
+        /** The guest asked for a reset under -no-reboot (QEMU exits 0 then). */
+        RESET,
+        /** Triple fault under -no-reboot. */
+        TRIPLE_FAULT,
+        /** The instruction budget ran out. */
+        BUDGET,
+        /** The POST code given to {@link Machine#runUntilPost} was written. */
+        POST_MILESTONE,
+        /** Flatland does not implement something the guest used. */
+        UNIMPLEMENTED
+    }
+
+    public static final int STATUS_TRIPLE_FAULT = 3, STATUS_BUDGET = 4, STATUS_UNIMPLEMENTED = 5;
+}

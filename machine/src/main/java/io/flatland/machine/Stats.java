@@ -1,0 +1,60 @@
+package io.flatland.machine;
+
+import io.flatland.jit.Cpu;
+import io.flatland.machine.devices.PostPort;
+
+/** The --stats JSON document, written by hand (it is small and flat). */
+final class Stats {
+    private Stats() { }
+
+    static String json(Machine m, long wallNanos) {
+        Cpu cpu = m.cpu();
+        StringBuilder sb = new StringBuilder(1024);
+        sb.append("{\n");
+        field(sb, "retired_instructions", cpu.icount);
+        field(sb, "wall_time_ns", wallNanos);
+        field(sb, "virtual_time_ns", m.clock().nowNs());
+        field(sb, "idle_ns", m.platform().idleNs());
+        field(sb, "icount_mode", m.clock().icountMode());
+        field(sb, "tlb_misses", m.mmu().tlb.misses);
+        field(sb, "tlb_flushes", m.mmu().tlb.flushes);
+        field(sb, "page_walks", m.mmu().walker.walks);
+        field(sb, "page_faults", m.mmu().walker.pageFaults);
+        field(sb, "cr3_loads", m.mmu().cr3Loads);
+        field(sb, "code_invalidations", m.mmu().codeWatch.invalidations);
+        field(sb, "io_operations", m.io().operations());
+        field(sb, "mmio_accesses", m.ram().mmio().accesses());
+        field(sb, "resets", m.resets());
+        sparse(sb, "exceptions_by_vector", cpu.exceptionsByVector);
+        sparse(sb, "interrupts_by_vector", cpu.interruptsByVector);
+        sparse(sb, "interrupts_by_line", m.pic().acknowledgedByLine());
+        field(sb, "spurious_interrupts", m.pic().spurious());
+        sb.append("  \"post_milestones\": [");
+        boolean first = true;
+        for (PostPort.Milestone p : m.milestones()) {
+            sb.append(first ? "\n" : ",\n");
+            first = false;
+            sb.append(String.format("    {\"code\": %d, \"icount\": %d, \"host_ns\": %d}",
+                    p.code(), p.icount(), p.hostNanos() - m.hostStartNanos()));
+        }
+        sb.append(first ? "]\n" : "\n  ]\n");
+        sb.append("}\n");
+        return sb.toString();
+    }
+
+    private static void field(StringBuilder sb, String name, Object v) {
+        sb.append("  \"").append(name).append("\": ").append(v).append(",\n");
+    }
+
+    /** An object of the non-zero counters, keyed by index. */
+    private static void sparse(StringBuilder sb, String name, long[] counts) {
+        sb.append("  \"").append(name).append("\": {");
+        boolean first = true;
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] == 0) continue;
+            sb.append(first ? "" : ", ").append('"').append(i).append("\": ").append(counts[i]);
+            first = false;
+        }
+        sb.append("},\n");
+    }
+}

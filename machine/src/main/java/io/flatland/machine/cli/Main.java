@@ -1,0 +1,174 @@
+package io.flatland.machine.cli;
+
+import io.flatland.machine.Machine;
+import io.flatland.machine.MachineConfig;
+import io.flatland.machine.RunResult;
+import io.flatland.machine.loader.BadImageException;
+
+import java.io.BufferedOutputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The {@code flatland} command: QEMU's way of booting a Multiboot kernel, plus
+ * {@code flatland boot} for the embedded kernel model.
+ *
+ * <p>Exit statuses: 0 clean shutdown (or a guest halted for good), (v&lt;&lt;1)|1 from
+ * isa-debug-exit, 2 bad arguments or image (one "flatland: " line on stderr), 3 triple fault
+ * under -no-reboot, 4 --max-insns reached, 5 something Flatland does not implement.
+ */
+public final class Main {
+    public static final int EXIT_USAGE = 2;
+
+    static final String USAGE = """
+            usage: flatland -kernel FILE [options]      boot a Multiboot kernel, as qemu-system-i386 does
+                   flatland boot [boot options] [options]  boot the embedded kernel model
+
+            QEMU options:
+              -kernel FILE            Multiboot v1 kernel (ELF32, or a.out kludge)
+              -initrd "F1 ARGS,F2"    Multiboot modules, comma separated (",," is a comma)
+              -append TEXT            kernel command line (after the kernel's file name)
+              -m SIZE                 RAM: MiB, or with K/M/G suffix (default 128M; 2M..3584M)
+              -serial stdio|file:PATH|none   COM1 (default stdio)
+              -no-reboot              exit instead of rebooting on reset or triple fault
+              -nographic, -display none, -device isa-debug-exit,iobase=0xf4,iosize=0x04
+                                      accepted; isa-debug-exit is always present at 0xF4
+            Flatland options:
+              -accel interp|jit       execution engine (default interp)
+              --icount                virtual time from instructions (1 insn = 1 ns): repeatable runs
+              --max-insns N           stop after N instructions (exit status 4)
+              --stats FILE            write counters and POST milestones as JSON
+              --help                  this text
+            boot options:
+              --workload W  --n N  --syscall int|sysenter|auto  --append TEXT
+
+            exit status: 0 shutdown, (v<<1)|1 isa-debug-exit, 2 bad arguments or image,
+                         3 triple fault (-no-reboot), 4 --max-insns reached, 5 unimplemented
+            """;
+
+    private Main() { }
+
+    public static void main(String[] args) {
+        PrintStream out = new PrintStream(new FileOutputStream(java.io.FileDescriptor.out), false, StandardCharsets.UTF_8);
+        int status = run(args, System.in, out, System.err, Path.of(""));
+        out.flush();
+        System.exit(status);
+    }
+
+    /** The whole command, returning the exit status instead of exiting (tests call this). */
+    public static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Path cwd) {
+        try {
+            List<String> list = Arrays.asList(args);
+            if (!list.isEmpty() && list.get(0).equals("boot")) {
+                return BootCommand.run(list.subList(1, list.size()), in, out, err, cwd);
+            }
+            Options o = Options.parse(list, false);
+            if (o.help) {
+                out.print(USAGE);
+                return 0;
+            }
+            if (o.kernel == null) throw new UsageException("no kernel given: use -kernel FILE, or 'flatland boot' (see --help)");
+            MachineConfig.Builder b = MachineConfig.builder()
+                    .kernel(o.kernel, readKernel(cwd, o.kernel))
+                    .append(o.append);
+            if (o.initrd != null) b.initrd(o.initrd, cwd.toAbsolutePath());
+            return boot(o, b, in, out, err, cwd).exitStatus();
+        } catch (UsageException | BadImageException e) {
+            err.println("flatland: " + e.getMessage());
+            return EXIT_USAGE;
+        } catch (UnsupportedOperationException e) {
+            err.println("flatland: unimplemented: " + e.getMessage());
+            return RunResult.STATUS_UNIMPLEMENTED;
+        } catch (OutOfMemoryError e) {
+            err.println("flatland: out of host memory (try a smaller -m)");
+            return EXIT_USAGE;
+        } catch (RuntimeException e) {
+            err.println("flatland: internal error: " + e);
+            return RunResult.STATUS_UNIMPLEMENTED;
+        }
+    }
+
+    private static byte[] readKernel(Path cwd, String name) throws BadImageException {
+        Path p = cwd.toAbsolutePath().resolve(name);
+        try {
+            if (Files.isDirectory(p)) throw new BadImageException("cannot read kernel '" + name + "': is a directory");
+            return Files.readAllBytes(p);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new BadImageException("cannot read kernel '" + name + "': no such file");
+        } catch (IOException e) {
+            throw new BadImageException("cannot read kernel '" + name + "': " + e.getMessage());
+        }
+    }
+
+    /** What a run produced, for `flatland boot`'s summary. */
+    record Outcome(RunResult result, int exitStatus, Machine machine, long wallNanos) { }
+
+    /** Builds the machine from the common options, runs it, writes --stats; the machine is closed afterwards. */
+    static RunResult boot(Options o, MachineConfig.Builder b, InputStream in, PrintStream out, PrintStream err, Path cwd)
+            throws UsageException, BadImageException {
+        return bootAnd(o, b, in, out, err, cwd, null).result();
+    }
+
+    interface AfterRun {
+        void accept(Machine m, RunResult r, long wallNanos);
+    }
+
+    static Outcome bootAnd(Options o, MachineConfig.Builder b, InputStream in, PrintStream out, PrintStream err, Path cwd,
+                           AfterRun after) throws UsageException, BadImageException {
+        OutputStream serialOut;
+        switch (o.serial) {
+            case "none" -> serialOut = null;
+            case "file" -> {
+                try {
+                    serialOut = new BufferedOutputStream(new FileOutputStream(cwd.toAbsolutePath().resolve(o.serialFile).toFile()));
+                } catch (IOException e) {
+                    throw new UsageException("-serial file:" + o.serialFile + ": cannot open: " + e.getMessage());
+                }
+            }
+            default -> serialOut = new BufferedOutputStream(out, 8192);
+        }
+        b.ram(o.ramBytes).accel(o.accel).icount(o.icount).noReboot(o.noReboot).notes(err)
+                .serialOutput(serialOut)
+                .serialInput(o.serial.equals("stdio") ? in : null);
+        long t0 = System.nanoTime();
+        try (Machine m = new Machine(b.build())) {
+            RunResult r = m.run(o.maxInsns);
+            long wall = System.nanoTime() - t0;
+            if (serialOut != null) {
+                try {
+                    serialOut.flush();
+                    if (o.serial.equals("file")) serialOut.close();
+                } catch (IOException e) {
+                    // output is lost, nothing else to do
+                }
+            }
+            report(r, err);
+            if (o.statsFile != null) {
+                try {
+                    Files.writeString(cwd.toAbsolutePath().resolve(o.statsFile), m.statsJson(wall));
+                } catch (IOException e) {
+                    err.println("flatland: cannot write --stats file: " + e.getMessage());
+                }
+            }
+            if (after != null) after.accept(m, r, wall);
+            return new Outcome(r, r.exitStatus(), null, wall);
+        }
+    }
+
+    private static void report(RunResult r, PrintStream err) {
+        switch (r.outcome()) {
+            case UNIMPLEMENTED -> err.println("flatland: unimplemented: " + r.message());
+            case BUDGET -> err.println("flatland: --max-insns reached");
+            case TRIPLE_FAULT -> err.println("flatland: triple fault (guest crashed), exiting because of -no-reboot");
+            default -> { }
+        }
+    }
+}

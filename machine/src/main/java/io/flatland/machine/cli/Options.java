@@ -1,0 +1,197 @@
+package io.flatland.machine.cli;
+
+import io.flatland.machine.Accel;
+import io.flatland.machine.MachineConfig;
+
+import java.util.List;
+
+/**
+ * The command line, parsed. QEMU's options are accepted with one or two dashes, as QEMU
+ * does; Flatland's own use two ({@code -accel} is QEMU's spelling and keeps one).
+ */
+final class Options {
+    String kernel;
+    String initrd;
+    String append;
+    long ramBytes = MachineConfig.DEFAULT_RAM;
+    /** "stdio", "none" or a file path. */
+    String serial = "stdio";
+    String serialFile;
+    boolean noReboot;
+    Accel accel = Accel.INTERP;
+    String statsFile;
+    boolean icount;
+    long maxInsns = Long.MAX_VALUE;
+    boolean help;
+    // `flatland boot` only
+    String workload;
+    String n;
+    String syscall;
+
+    static final long MIB = 1L << 20;
+
+    static Options parse(List<String> args, boolean bootCommand) throws UsageException {
+        Options o = new Options();
+        Cursor c = new Cursor(args);
+        while (c.hasNext()) {
+            String a = c.next();
+            String opt = a.startsWith("--") ? a.substring(1) : a;
+            String inlineValue = null;
+            int eq = opt.indexOf('=');
+            if (opt.startsWith("-") && eq > 0 && !opt.startsWith("-append") && !opt.startsWith("-initrd")) {
+                inlineValue = opt.substring(eq + 1);
+                opt = opt.substring(0, eq);
+            }
+            switch (opt) {
+                case "-help", "-h" -> o.help = true;
+                case "-kernel" -> o.kernel = c.value(inlineValue);
+                case "-initrd" -> o.initrd = c.value(null);
+                case "-append" -> o.append = c.value(null);
+                case "-m" -> o.ramBytes = parseRam(c.value(inlineValue));
+                case "-serial" -> o.serial(c.value(inlineValue));
+                case "-no-reboot" -> o.noReboot = true;
+                case "-nographic" -> { }
+                case "-display" -> {
+                    String v = c.value(inlineValue);
+                    if (!v.equals("none")) throw new UsageException("-display " + v + ": only '-display none' is supported");
+                }
+                case "-device" -> device(c.value(inlineValue));
+                case "-accel" -> {
+                    String v = c.value(inlineValue);
+                    try {
+                        o.accel = Accel.parse(v);
+                    } catch (IllegalArgumentException e) {
+                        throw new UsageException("-accel: " + e.getMessage());
+                    }
+                }
+                case "-stats" -> o.statsFile = c.value(inlineValue);
+                case "-icount" -> {
+                    if (inlineValue != null) throw new UsageException("--icount takes no value");
+                    o.icount = true;
+                }
+                case "-max-insns" -> o.maxInsns = positiveLong(c.value(inlineValue), "--max-insns");
+                case "-workload" -> o.workload = bootOnly(bootCommand, a, c.value(inlineValue));
+                case "-n" -> o.n = String.valueOf(positiveOrZero(bootOnly(bootCommand, a, c.value(inlineValue)), "--n"));
+                case "-syscall" -> {
+                    String v = bootOnly(bootCommand, a, c.value(inlineValue));
+                    if (!v.equals("int") && !v.equals("sysenter") && !v.equals("auto")) {
+                        throw new UsageException("--syscall " + v + ": use int, sysenter or auto");
+                    }
+                    o.syscall = v;
+                }
+                default -> {
+                    if (a.startsWith("-")) throw new UsageException("unknown option '" + a + "' (see --help)");
+                    throw new UsageException("unexpected argument '" + a + "' (see --help)");
+                }
+            }
+        }
+        return o;
+    }
+
+    /** Walks the arguments; an option's value is either inline ("--x=v") or the next argument. */
+    private static final class Cursor {
+        private final List<String> args;
+        private int i;
+        private String current;
+
+        Cursor(List<String> args) { this.args = args; }
+
+        boolean hasNext() { return i < args.size(); }
+
+        String next() { return current = args.get(i++); }
+
+        String value(String inline) throws UsageException {
+            if (inline != null) return inline;
+            if (i >= args.size()) throw new UsageException(current + " needs a value");
+            return args.get(i++);
+        }
+    }
+
+    private static String bootOnly(boolean boot, String opt, String v) throws UsageException {
+        if (!boot) throw new UsageException(opt + " is an option of 'flatland boot'");
+        return v;
+    }
+
+    private void serial(String v) throws UsageException {
+        if (v.equals("stdio") || v.equals("none") || v.equals("null")) {
+            serial = v.equals("null") ? "none" : v;
+        } else if (v.startsWith("file:") && v.length() > 5) {
+            serial = "file";
+            serialFile = v.substring(5);
+        } else {
+            throw new UsageException("-serial " + v + ": use stdio, file:PATH or none");
+        }
+    }
+
+    private static void device(String v) throws UsageException {
+        String[] parts = v.split(",");
+        if (!parts[0].equals("isa-debug-exit")) {
+            throw new UsageException("-device " + parts[0] + ": only isa-debug-exit is supported");
+        }
+        for (int k = 1; k < parts.length; k++) {
+            String p = parts[k];
+            int eq = p.indexOf('=');
+            if (eq < 0) throw new UsageException("-device " + v + ": malformed property '" + p + "'");
+            String name = p.substring(0, eq), val = p.substring(eq + 1);
+            long n;
+            try {
+                n = Long.decode(val);
+            } catch (NumberFormatException e) {
+                throw new UsageException("-device " + v + ": bad number '" + val + "'");
+            }
+            switch (name) {
+                case "iobase" -> { if (n != 0xF4) throw new UsageException("-device isa-debug-exit: only iobase=0xf4 is supported"); }
+                case "iosize" -> { if (n != 4) throw new UsageException("-device isa-debug-exit: only iosize=0x04 is supported"); }
+                default -> throw new UsageException("-device isa-debug-exit: unknown property '" + name + "'");
+            }
+        }
+    }
+
+    /** QEMU's -m: a number of MiB, or a number with a K/M/G suffix (also as "size=..."). */
+    static long parseRam(String v) throws UsageException {
+        String s = v.startsWith("size=") ? v.substring(5) : v;
+        if (s.isEmpty()) throw new UsageException("-m: empty size");
+        long unit = MIB;
+        char last = Character.toUpperCase(s.charAt(s.length() - 1));
+        if (Character.isLetter(last)) {
+            unit = switch (last) {
+                case 'K' -> 1L << 10;
+                case 'M' -> MIB;
+                case 'G' -> 1L << 30;
+                case 'T' -> 1L << 40;
+                default -> throw new UsageException("-m " + v + ": unknown size suffix '" + s.charAt(s.length() - 1) + "'");
+            };
+            s = s.substring(0, s.length() - 1);
+        }
+        long n;
+        try {
+            n = Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            throw new UsageException("-m " + v + ": not a size");
+        }
+        if (n <= 0 || n > (MachineConfig.MAX_RAM * 2) / unit + 1) {
+            throw new UsageException("-m " + v + ": RAM must be between 2 MiB and 3584 MiB");
+        }
+        long bytes = n * unit;
+        if (bytes < MachineConfig.MIN_RAM) throw new UsageException("-m " + v + ": too small, Flatland needs at least 2 MiB");
+        if (bytes > MachineConfig.MAX_RAM) throw new UsageException("-m " + v + ": too large, at most 3584 MiB (3.5 GiB)");
+        if ((bytes & 0xFFF) != 0) throw new UsageException("-m " + v + ": not a multiple of 4 KiB");
+        return bytes;
+    }
+
+    private static long positiveLong(String v, String opt) throws UsageException {
+        long n = positiveOrZero(v, opt);
+        if (n == 0) throw new UsageException(opt + " " + v + ": must be positive");
+        return n;
+    }
+
+    private static long positiveOrZero(String v, String opt) throws UsageException {
+        try {
+            long n = Long.parseLong(v);
+            if (n < 0) throw new UsageException(opt + " " + v + ": must not be negative");
+            return n;
+        } catch (NumberFormatException e) {
+            throw new UsageException(opt + " " + v + ": not a number");
+        }
+    }
+}

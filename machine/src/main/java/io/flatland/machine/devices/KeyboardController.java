@@ -1,0 +1,89 @@
+package io.flatland.machine.devices;
+
+import io.flatland.jit.Cpu;
+import io.flatland.jit.ExitReason;
+import io.flatland.mmu.IoBus;
+import io.flatland.mmu.IoDevice;
+
+/**
+ * The minimum of an 8042 keyboard controller (0x60 data, 0x64 status/command) that
+ * guests without a keyboard still touch: the status register reports an empty input
+ * buffer (so "wait until the controller is ready" loops end) and the system flag; command
+ * 0xFE pulses the reset line; 0xD1 writes the output port (bit 0 low = reset, bit 1 = A20);
+ * 0x20/0x60 read and write the command byte; 0xAA (self test) answers 0x55; 0xAB
+ * (interface test) answers 0; 0xD0 reads the output port. No keyboard is attached.
+ */
+public final class KeyboardController implements IoDevice {
+    static final int STATUS_OBF = 0x01, STATUS_SYS = 0x04, STATUS_CMD = 0x08;
+
+    private final Cpu cpu;
+    private int output = -1;        // byte waiting in the output buffer, or -1
+    private int pendingCommand;     // command waiting for its data byte on 0x60
+    private int commandByte = 0x45; // translate, system flag, keyboard interrupt (a BIOS leaves this)
+    private int outputPort = 0x03;  // A20 on, not in reset
+    private boolean lastWasCommand;
+
+    public KeyboardController(Cpu cpu) {
+        this.cpu = cpu;
+    }
+
+    public void attach(IoBus io) {
+        io.register(0x60, 1, this);
+        io.register(0x64, 1, this);
+    }
+
+    @Override
+    public int in(int port, int size) {
+        if (port == 0x64) {
+            return (output >= 0 ? STATUS_OBF : 0) | STATUS_SYS | (lastWasCommand ? STATUS_CMD : 0);
+        }
+        int v = output >= 0 ? output : 0;
+        output = -1;
+        return v;
+    }
+
+    @Override
+    public void out(int port, int size, int value) {
+        value &= 0xFF;
+        if (port == 0x64) {
+            lastWasCommand = true;
+            command(value);
+            return;
+        }
+        lastWasCommand = false;
+        switch (pendingCommand) {
+            case 0x60 -> commandByte = value;
+            case 0xD1 -> writeOutputPort(value);
+            default -> { }              // data for the (absent) keyboard is dropped
+        }
+        pendingCommand = 0;
+    }
+
+    private void command(int cmd) {
+        switch (cmd) {
+            case 0x20 -> output = commandByte;
+            case 0x60, 0xD1 -> pendingCommand = cmd;
+            case 0xAA -> output = 0x55;
+            case 0xAB -> output = 0x00;
+            case 0xD0 -> output = outputPort;
+            case 0xFE -> cpu.exitRequest = ExitReason.RESET;
+            default -> {
+                // 0xF0-0xFF pulse output-port lines; bit 0 is the reset line.
+                if (cmd >= 0xF0 && (cmd & 1) == 0) cpu.exitRequest = ExitReason.RESET;
+            }
+        }
+    }
+
+    private void writeOutputPort(int value) {
+        outputPort = value;
+        if ((value & 1) == 0) cpu.exitRequest = ExitReason.RESET;
+    }
+
+    public void reset() {
+        output = -1;
+        pendingCommand = 0;
+        commandByte = 0x45;
+        outputPort = 0x03;
+        lastWasCommand = false;
+    }
+}

@@ -1,0 +1,58 @@
+package io.flatland.machine.devices;
+
+import io.flatland.jit.Cpu;
+import io.flatland.jit.ExitReason;
+import io.flatland.mmu.IoBus;
+import io.flatland.mmu.IoDevice;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Port 0x80, the POST diagnostic port: every byte written is recorded as a milestone
+ * with the retired-instruction count and the host time at which it happened. The list
+ * grows only when the guest writes the port (a handful of times per boot).
+ */
+public final class PostPort implements IoDevice {
+    /** One POST write. */
+    public record Milestone(int code, long icount, long hostNanos) { }
+
+    private final Cpu cpu;
+    private final List<Milestone> milestones = new ArrayList<>();
+    private int stopAt = -1;
+    private boolean stopHit;
+
+    public PostPort(Cpu cpu) {
+        this.cpu = cpu;
+    }
+
+    public void attach(IoBus io) {
+        io.register(0x80, 1, this);
+    }
+
+    /** Makes the run loop return (with {@link ExitReason#DEVICE_EXIT}) when {@code code} is written; -1 for never. */
+    public void stopAt(int code) {
+        stopAt = code;
+        stopHit = false;
+    }
+
+    /** True once the {@link #stopAt} code has been written (cleared by {@link #stopAt}). */
+    public boolean stopHit() { return stopHit; }
+
+    public List<Milestone> milestones() { return milestones; }
+
+    @Override
+    public int in(int port, int size) {
+        return 0xFF;   // QEMU decodes port 0x80 for writes only: reads are open bus
+    }
+
+    @Override
+    public void out(int port, int size, int value) {
+        int code = value & 0xFF;
+        milestones.add(new Milestone(code, cpu.icount, System.nanoTime()));
+        if (code == stopAt) {
+            stopHit = true;
+            cpu.exitRequest = ExitReason.DEVICE_EXIT;
+        }
+    }
+}

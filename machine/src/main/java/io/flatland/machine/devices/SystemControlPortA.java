@@ -1,0 +1,40 @@
+package io.flatland.machine.devices;
+
+import io.flatland.jit.Cpu;
+import io.flatland.jit.ExitReason;
+import io.flatland.mmu.IoBus;
+import io.flatland.mmu.IoDevice;
+
+/**
+ * Port 0x92 ("fast A20" / PS/2 system control port A): bit 1 is the A20 gate, and a 0-to-1
+ * transition of bit 0 resets the CPU. Flatland keeps A20 enabled (Multiboot guests start
+ * with it on); the bit is remembered so reads return what was written.
+ */
+public final class SystemControlPortA implements IoDevice {
+    private final Cpu cpu;
+    private int value = 0x02;
+
+    public SystemControlPortA(Cpu cpu) {
+        this.cpu = cpu;
+    }
+
+    public void attach(IoBus io) {
+        io.register(0x92, 1, this);
+    }
+
+    @Override
+    public int in(int port, int size) {
+        return value & ~1;
+    }
+
+    @Override
+    public void out(int port, int size, int v) {
+        boolean resetEdge = (v & 1) != 0 && (value & 1) == 0;
+        value = v & 0xFF;
+        if (resetEdge) cpu.exitRequest = ExitReason.RESET;
+    }
+
+    public boolean a20() { return (value & 2) != 0; }
+
+    public void reset() { value = 0x02; }
+}

@@ -1,0 +1,85 @@
+package io.flatland.machine.loader;
+
+import io.flatland.mmu.PhysicalMemory;
+
+import java.util.List;
+
+/**
+ * A prepared Multiboot boot: what to write where in RAM and where to start. Kept by the
+ * machine so that a reset can load the same kernel again, as QEMU's option ROM does.
+ */
+public final class BootImage {
+    /** {@code length} bytes of {@code data} from {@code offset}, to be copied to physical {@code address}. */
+    record Chunk(long address, byte[] data, int offset, int length) { }
+
+    /**
+     * The GDT QEMU's Multiboot option ROM leaves loaded (and its address): null, flat 32-bit
+     * code (0x08), flat data (0x10), 16-bit code and data for its own real-mode return.
+     */
+    public static final int GDT_BASE = 0xCB2B8, GDT_LIMIT = 0x27;
+    private static final long[] GDT = {0, 0x00CF9A000000FFFFL, 0x00CF93000000FFFFL, 0x00009E000000FFFFL, 0x000092000000FFFFL};
+
+    /** Register values the option ROM leaves besides EAX/EBX/EIP (observed on QEMU 7.2). */
+    public static final int INITIAL_ESP = 0x6F08, INITIAL_EDI = 0x1000;
+
+    private final long bufStart, bufSize;
+    private final List<Chunk> chunks;
+    private final byte[] e820, mbi;
+    public final int entry;
+    public final E820Map memoryMap;
+    public final long cmdlineAddress;
+    private final long[] moduleStarts;
+
+    BootImage(long bufStart, long bufSize, List<Chunk> chunks, byte[] e820, byte[] mbi, int entry, E820Map map,
+              long cmdlineAddress, long[] moduleStarts) {
+        this.bufStart = bufStart;
+        this.bufSize = bufSize;
+        this.chunks = chunks;
+        this.e820 = e820;
+        this.mbi = mbi;
+        this.entry = entry;
+        this.memoryMap = map;
+        this.cmdlineAddress = cmdlineAddress;
+        this.moduleStarts = moduleStarts;
+    }
+
+    /** Physical address of the Multiboot information structure (EBX at entry). */
+    public int infoAddress() { return MultibootLoader.MBI_ADDR; }
+
+    /** Physical start of each module, in -initrd order. */
+    public long[] moduleStarts() { return moduleStarts.clone(); }
+
+    /** Physical range [start, end) of the whole buffer (kernel, boot information, modules). */
+    public long start() { return bufStart; }
+
+    public long end() { return bufStart + bufSize; }
+
+    /**
+     * EDX as the option ROM leaves it: its low half is a constant of the ROM's code and its
+     * high half what its memory-size computation left there (mem_upper's high 16 bits).
+     */
+    public int initialEdx() {
+        return (memoryMap.memUpperKiB() & 0xFFFF0000) | 0x511;
+    }
+
+    void writeTo(PhysicalMemory ram) {
+        // A few BIOS data area words SeaBIOS sets that kernels are known to read:
+        // COM1's base, the EBDA segment and the base memory size in KiB.
+        ram.write16(0x400, 0x3F8);
+        ram.write16(0x40E, 0x9FC0);
+        ram.write16(0x413, memoryMap.memLowerKiB());
+        for (int i = 0; i < GDT.length; i++) {
+            ram.write32(GDT_BASE + 8 * i, (int) GDT[i]);
+            ram.write32(GDT_BASE + 8 * i + 4, (int) (GDT[i] >>> 32));
+        }
+        // The whole buffer is written, zeros included (BSS, padding, gaps between segments).
+        long end = Math.min(bufStart + bufSize, ram.size());
+        ram.fill(bufStart, end - bufStart, 0);
+        for (Chunk c : chunks) ram.load(c.address(), c.data(), c.offset(), c.length());
+        ram.fill(E820_ADDR_RANGE_START, 0x600, 0);
+        ram.load(MultibootLoader.E820_ADDR, e820, 0, e820.length);
+        ram.load(MultibootLoader.MBI_ADDR, mbi, 0, mbi.length);
+    }
+
+    private static final long E820_ADDR_RANGE_START = MultibootLoader.E820_ADDR;
+}

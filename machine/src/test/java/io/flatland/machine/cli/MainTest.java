@@ -1,0 +1,138 @@
+package io.flatland.machine.cli;
+
+import io.flatland.machine.DemoKernel;
+import io.flatland.machine.loader.TestImages;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The command line: bad inputs give status 2 and one "flatland: " line; good ones run. */
+class MainTest {
+    @TempDir
+    Path dir;
+
+    private String out, err;
+
+    private int run(String... args) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
+        int status = Main.run(args, null, new PrintStream(o, true, StandardCharsets.UTF_8),
+                new PrintStream(e, true, StandardCharsets.UTF_8), dir);
+        out = o.toString(StandardCharsets.UTF_8);
+        err = e.toString(StandardCharsets.UTF_8);
+        return status;
+    }
+
+    private void assertBad(String... args) {
+        int status = run(args);
+        assertEquals(2, status, "status for " + Arrays.toString(args) + " (stderr: " + err + ")");
+        assertTrue(err.startsWith("flatland: "), "message: " + err);
+        assertEquals(1, err.lines().count(), "exactly one line: " + err);
+        assertTrue(!err.contains("Exception") && !err.contains("\tat "), "no stack trace: " + err);
+    }
+
+    private Path write(String name, byte[] data) throws IOException {
+        Path p = dir.resolve(name);
+        Files.write(p, data);
+        return p;
+    }
+
+    @Test
+    void argumentErrors() {
+        assertBad();
+        assertBad("-kernel");
+        assertBad("--frobnicate");
+        assertBad("stray");
+        assertBad("-kernel", "k", "-m", "1");
+        assertBad("-kernel", "k", "-m", "1M");
+        assertBad("-kernel", "k", "-m", "4000");
+        assertBad("-kernel", "k", "-m", "4G");
+        assertBad("-kernel", "k", "-m", "abc");
+        assertBad("-kernel", "k", "-m", "64X");
+        assertBad("-kernel", "k", "-serial", "tcp:1234");
+        assertBad("-kernel", "k", "-display", "gtk");
+        assertBad("-kernel", "k", "-device", "e1000");
+        assertBad("-kernel", "k", "-device", "isa-debug-exit,iobase=0x501");
+        assertBad("-kernel", "k", "-accel", "kvm");
+        assertBad("-kernel", "k", "--max-insns", "-5");
+        assertBad("-kernel", "k", "--max-insns", "lots");
+        assertBad("-kernel", "k", "--workload", "boot");
+    }
+
+    @Test
+    void imageErrors() throws IOException {
+        assertBad("-kernel", "missing.elf");
+        Files.createDirectory(dir.resolve("adir"));
+        assertBad("-kernel", "adir");
+        write("text.elf", "just some text, no header".getBytes(StandardCharsets.US_ASCII));
+        assertBad("-kernel", "text.elf");
+        byte[] good = TestImages.elf(0x100000, new byte[] {(byte) 0xF4}, 0);
+        write("trunc.elf", Arrays.copyOf(good, 60));
+        assertBad("-kernel", "trunc.elf");
+        byte[] lying = good.clone();
+        TestImages.put32(lying, 52 + 4, 0x7FFFFFF0);           // p_offset far beyond the file
+        write("lying.elf", lying);
+        assertBad("-kernel", "lying.elf");
+        write("high.elf", TestImages.elf(0x7FF0000, new byte[16], 0x100000));
+        assertBad("-kernel", "high.elf", "-m", "64");
+        write("good.elf", good);
+        assertBad("-kernel", "good.elf", "-initrd", "nomodule");
+        write("big.bin", new byte[3 << 20]);
+        assertBad("-kernel", "good.elf", "-initrd", "big.bin", "-m", "2");
+    }
+
+    @Test
+    void helpIsNotAnError() {
+        assertEquals(0, run("--help"));
+        assertTrue(out.contains("-kernel"));
+    }
+
+    @Test
+    void demoKernelPrintsAndExitsThroughDebugExit() throws IOException {
+        write("demo.bin", DemoKernel.image());
+        int status = run("-kernel", "demo.bin", "--icount", "-no-reboot", "-m", "8M",
+                "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "--stats", "stats.json");
+        assertEquals(33, status, err);
+        assertEquals(DemoKernel.MESSAGE, out);
+        String stats = Files.readString(dir.resolve("stats.json"));
+        assertTrue(stats.contains("\"code\": 1,") && stats.contains("\"code\": 7,"), stats);
+    }
+
+    @Test
+    void instructionBudgetGivesStatus4() throws IOException {
+        write("demo.bin", DemoKernel.image());
+        assertEquals(4, run("-kernel", "demo.bin", "--icount", "--max-insns", "5", "-serial", "none"));
+    }
+
+    @Test
+    void bootStatusMapping() {
+        assertEquals(0, BootCommand.mapStatus(new io.flatland.machine.RunResult(io.flatland.machine.RunResult.Outcome.DEBUG_EXIT, 33, null)));
+        assertEquals(1, BootCommand.mapStatus(new io.flatland.machine.RunResult(io.flatland.machine.RunResult.Outcome.DEBUG_EXIT, 35, null)));
+        assertEquals(3, BootCommand.mapStatus(new io.flatland.machine.RunResult(io.flatland.machine.RunResult.Outcome.DEBUG_EXIT, 37, null)));
+    }
+
+    @Test
+    void bootAppendString() throws UsageException {
+        Options o = Options.parse(Arrays.asList("--workload", "ipc", "--n", "100", "--syscall", "int", "--append", "hz=1000"), true);
+        assertEquals("workload=ipc n=100 syscall=int hz=1000", BootCommand.appendFor(o));
+        assertEquals("workload=boot", BootCommand.appendFor(Options.parse(Arrays.asList(), true)));
+    }
+
+    @Test
+    void ramSizes() throws UsageException {
+        assertEquals(64L << 20, Options.parseRam("64"));
+        assertEquals(128L << 20, Options.parseRam("128M"));
+        assertEquals(1L << 30, Options.parseRam("1G"));
+        assertEquals(2L << 20, Options.parseRam("2048K"));
+        assertEquals(3584L << 20, Options.parseRam("3584"));
+    }
+}
