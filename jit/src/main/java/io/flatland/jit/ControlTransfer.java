@@ -16,7 +16,11 @@ final class ControlTransfer {
 
     // ---- JMP ----
 
-    static void farJump(Cpu cpu, int selector, int offset, boolean op32) {
+    /**
+     * {@code nextEip} (the address after the JMP) is saved as the outgoing task's EIP when the
+     * jump switches tasks; {@link #UNKNOWN_NEXT} makes a task switch an internal error.
+     */
+    static void farJump(Cpu cpu, int selector, int offset, boolean op32, long nextEip) {
         selector &= 0xFFFF;
         if (!op32) offset &= 0xFFFF;
         if (realOrV86(cpu)) {
@@ -58,7 +62,7 @@ final class ControlTransfer {
             cpu.eip = target;
             return;
         }
-        taskSwitchOrBad(cpu, selector, type, "JMP");
+        taskSwitchOrBad(cpu, selector, lo, hi, TaskSwitch.JMP, nextEip);
     }
 
     /** Privilege rules for a direct JMP/CALL to a code segment (SDM §5.8.1). */
@@ -72,13 +76,20 @@ final class ControlTransfer {
         if (!Descriptor.present(attr)) throw cpu.fault(NP, selector & 0xFFFC);
     }
 
-    private static void taskSwitchOrBad(Cpu cpu, int selector, int type, String insn) {
-        if (type == Descriptor.TASK_GATE || type == Descriptor.TSS16_AVAIL || type == Descriptor.TSS32_AVAIL
-                || type == Descriptor.TSS16_BUSY || type == Descriptor.TSS32_BUSY) {
-            InterruptDelivery.unsupported(cpu, insn + " to a task gate or TSS (task switch, selector 0x"
-                    + Integer.toHexString(selector) + ")");
+    /** Marks an entry point called without the next instruction's address (see the SystemOps overloads). */
+    static final long UNKNOWN_NEXT = -1L;
+
+    /** JMP/CALL to a TSS descriptor or a task gate switches tasks (SDM §7.3); anything else is #GP(selector). */
+    private static void taskSwitchOrBad(Cpu cpu, int selector, int lo, int hi, int source, long nextEip) {
+        int attr = Descriptor.attr(hi);
+        boolean tss = TaskSwitch.isTss(attr);
+        boolean gate = (attr & 0x1F) == Descriptor.TASK_GATE;
+        if (!tss && !gate) throw cpu.fault(GP, selector & 0xFFFC);
+        if (nextEip == UNKNOWN_NEXT) {
+            throw new UnsupportedOperationException("task switch through an entry point without the next EIP");
         }
-        throw cpu.fault(GP, selector & 0xFFFC);
+        if (tss) TaskSwitch.jumpOrCallToTss(cpu, selector, lo, hi, source, (int) nextEip);
+        else TaskSwitch.jumpOrCallThroughGate(cpu, selector, lo, hi, source, (int) nextEip);
     }
 
     // ---- CALL ----
@@ -114,7 +125,7 @@ final class ControlTransfer {
             callGate(cpu, selector, lo, hi, nextEip);
             return;
         }
-        taskSwitchOrBad(cpu, selector, type, "CALL");
+        taskSwitchOrBad(cpu, selector, lo, hi, TaskSwitch.CALL, nextEip & 0xFFFFFFFFL);
     }
 
     /** Pushes CS then the return offset on the current stack (limit-checked); returns the new ESP. */
@@ -212,13 +223,20 @@ final class ControlTransfer {
         returnProtected(cpu, newEip, newCs, 2 * size, popBytes, size, 0, false, false);
     }
 
-    static void iret(Cpu cpu, boolean op32) {
+    /** {@code nextEip} is saved in the outgoing TSS when EFLAGS.NT=1 makes IRET a task return. */
+    static void iret(Cpu cpu, boolean op32, long nextEip) {
         int size = op32 ? 4 : 2;
         int esp = cpu.reg[Cpu.ESP];
         boolean big = cpu.stack32;
         if ((cpu.eflags & Cpu.VM) != 0) {
             InterruptDelivery.unsupported(cpu, "IRET in virtual-8086 mode");
             throw cpu.fault(GP, 0);
+        }
+        if (cpu.protectedMode() && (cpu.eflags & Cpu.NT) != 0) {
+            // Task return: nothing is popped; the back link names the task to resume.
+            if (nextEip == UNKNOWN_NEXT) throw new UnsupportedOperationException("IRET task return without the next EIP");
+            TaskSwitch.taskReturn(cpu, (int) nextEip);
+            return;
         }
         Stack.check(cpu, cpu.segAttr[Cpu.SS], cpu.segLimit[Cpu.SS], esp, big, 3, size, false, SS_FAULT, 0);
         int newEip = Stack.peek(cpu, esp, 0, size);
@@ -237,10 +255,6 @@ final class ControlTransfer {
             cpu.eip = newEip;
             Flags.set(cpu, flags | 2);
             return;
-        }
-        if ((old & Cpu.NT) != 0) {
-            InterruptDelivery.unsupported(cpu, "IRET with EFLAGS.NT=1 (task return)");
-            throw cpu.fault(GP, 0);
         }
         if (op32 && (newFlags & Cpu.VM) != 0 && cpu.cpl == 0) {
             InterruptDelivery.unsupported(cpu, "IRET to virtual-8086 mode");

@@ -80,6 +80,8 @@ public final class Cpu {
     public boolean halted;
     /** Interrupts are inhibited for one instruction after STI, MOV SS and POP SS. */
     public boolean interruptShadow;
+    /** Hardware task switches so far; the run loop also uses it to see that an instruction switched tasks. */
+    public long taskSwitches;
 
     /** Set by devices (or the CPU itself) to make the run loop return. */
     public volatile ExitReason exitRequest = ExitReason.NONE;
@@ -91,8 +93,10 @@ public final class Cpu {
      */
     public int codeEpoch;
 
-    /** Minimal x87 state for FPU detection: control word, status word, tag word. */
+    /** Superseded by {@link #fpu}; not read or written any more. */
     public int fpuControl = 0x37F, fpuStatus, fpuTag = 0xFFFF;
+    /** x87 FPU registers, status, control and pointers (see X87). */
+    public final io.flatland.jit.fpu.FpuState fpu = new io.flatland.jit.fpu.FpuState();
 
     public final Mmu mmu;
     public final PhysicalMemory ram;

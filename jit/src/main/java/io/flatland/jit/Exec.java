@@ -334,7 +334,7 @@ public final class Exec {
                 setSp(c, spPlus(c, size + in.imm));
                 c.eip = target;
             }
-            case Op.JMPF_PTR -> SystemOps.farJump(c, in.imm2, in.imm, in.o32);
+            case Op.JMPF_PTR -> SystemOps.farJump(c, in.imm2, in.imm, in.o32, next(c, in));
             case Op.CALLF_PTR -> SystemOps.farCall(c, in.imm2, in.imm, in.o32, next(c, in));
             case Op.JMPF_M, Op.CALLF_M -> {
                 int off = ea(c, in);
@@ -342,11 +342,11 @@ public final class Exec {
                 int offSel = off + size;
                 if (!in.a32) offSel &= 0xFFFF;
                 int sel = read(c, in.seg, offSel, 2);
-                if (in.op == Op.JMPF_M) SystemOps.farJump(c, sel, target, in.o32);
+                if (in.op == Op.JMPF_M) SystemOps.farJump(c, sel, target, in.o32, next(c, in));
                 else SystemOps.farCall(c, sel, target, in.o32, next(c, in));
             }
             case Op.RETF -> SystemOps.farReturn(c, in.o32, in.imm);
-            case Op.IRET -> SystemOps.iret(c, in.o32);
+            case Op.IRET -> SystemOps.iret(c, in.o32, next(c, in));
             case Op.LOOP, Op.LOOPE, Op.LOOPNE -> {
                 int cnt = (in.a32 ? c.reg[Cpu.ECX] : c.reg[Cpu.ECX] & 0xFFFF) - 1;
                 boolean take = (in.a32 ? cnt : cnt & 0xFFFF) != 0;
@@ -379,12 +379,9 @@ public final class Exec {
                     c.eip = next(c, in);
                 }
             }
-            case Op.INT1 -> {
-                // ICEBP: a debug trap delivered like a hardware exception (no gate DPL check).
-                c.exceptionsByVector[DB]++;
-                c.eip = next(c, in);
-                SystemOps.deliverException(c, DB, -1, 0);
-            }
+            // ICEBP/INT1 (0xF1): the SDM makes it a #DB trap without a gate DPL check, but the
+            // reference machine (QEMU 7.2, built without WANT_ICEBP) decodes it as illegal: #UD.
+            case Op.INT1 -> throw ud(c);
             case Op.HLT -> {
                 requireCpl0(c);
                 c.eip = next(c, in);
@@ -588,10 +585,11 @@ public final class Exec {
             case Op.INS -> StringOps.ins(c, in);
             case Op.OUTS -> StringOps.outs(c, in);
 
-            // ---- x87 (detection subset) ----
+            // ---- x87 ----
             case Op.FPU -> { X87.esc(c, in); c.eip = next(c, in); }
             case Op.FWAIT -> {
                 if ((c.mmu.cr0() & (CR0_TS | CR0_MP)) == (CR0_TS | CR0_MP)) throw c.fault(NM, -1);
+                X87.checkPending(c);
                 c.eip = next(c, in);
             }
 

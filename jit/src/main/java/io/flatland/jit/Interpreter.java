@@ -67,8 +67,11 @@ public final class Interpreter {
                 int start = cpu.eip;
                 try {
                     Insn in = fetch(start);
+                    boolean step = SingleStep.armed(cpu);
+                    long switches = cpu.taskSwitches;
                     Exec.execute(cpu, in);
                     cpu.icount++;
+                    if (step) SingleStep.afterInstruction(cpu, in, start, switches);
                 } catch (GuestFault f) {
                     cpu.eip = start;
                     if (!deliver(f)) return ExitReason.TRIPLE_FAULT;
@@ -84,7 +87,7 @@ public final class Interpreter {
     }
 
     /** Delivers a fault; false if delivery itself faulted (SystemOps handles #DF, so that is a shutdown). */
-    private boolean deliver(GuestFault f) {
+    public boolean deliver(GuestFault f) {
         int vector = f.vector, error = f.errorCode, address = f.address;
         if (vector >= 0 && vector < cpu.exceptionsByVector.length) cpu.exceptionsByVector[vector]++;
         try {

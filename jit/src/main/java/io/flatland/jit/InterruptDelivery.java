@@ -7,6 +7,7 @@ import io.flatland.mmu.GuestFault;
  * through the real-mode IVT, or through an IDT interrupt/trap gate with a switch to the
  * inner-ring stack taken from the TSS. A fault raised while delivering one event is handled
  * by the double-fault rules of SDM Table 6-5; a fault while delivering #DF is a shutdown.
+ * An IDT task gate switches tasks ({@link TaskSwitch}).
  */
 final class InterruptDelivery {
     private InterruptDelivery() { }
@@ -105,7 +106,8 @@ final class InterruptDelivery {
         if (kind == SOFTWARE && Descriptor.dpl(attr) < cpu.cpl) throw cpu.fault(GP, idtErr);
         if (!Descriptor.present(attr)) throw cpu.fault(NP, idtErr);
         if (type == Descriptor.TASK_GATE) {
-            unsupported(cpu, "task gate in IDT vector " + vector + " (task switch)");
+            // A nested task switch (SDM §6.12.2); the error code goes on the new task's stack.
+            TaskSwitch.interruptThroughGate(cpu, lo, errorCode, returnEip, ext);
             return;
         }
         boolean gate32 = (type & 8) != 0;

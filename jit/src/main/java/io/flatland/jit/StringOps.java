@@ -26,6 +26,9 @@ public final class StringOps {
     /** Bytes moved by the bulk path per chunk. */
     static final int BULK_CHUNK = 64 * 1024;
 
+    /** One iteration per execution while single-stepping: TF traps after each (SDM §17.3.1.4). */
+    private static int chunk(Cpu c) { return (c.eflags & Cpu.TF) != 0 ? 1 : CHUNK; }
+
     private static int count(Cpu c, Insn in) { return in.a32 ? c.reg[Cpu.ECX] : c.reg[Cpu.ECX] & 0xFFFF; }
 
     private static void setCount(Cpu c, Insn in, int v) {
@@ -48,11 +51,11 @@ public final class StringOps {
             return;
         }
         if (count(c, in) == 0) { c.eip = Exec.next(c, in); return; }
-        if (d > 0 && in.a32 && c.segFlatRead[in.seg] && c.segFlatWrite[Cpu.ES]) {
+        if (d > 0 && in.a32 && c.segFlatRead[in.seg] && c.segFlatWrite[Cpu.ES] && (c.eflags & Cpu.TF) == 0) {
             if (bulkMovs(c, in, size)) c.eip = Exec.next(c, in);
             return;
         }
-        for (int budget = CHUNK; ; ) {
+        for (int budget = chunk(c); ; ) {
             movsOne(c, in, size, d);
             int n = count(c, in) - 1;
             setCount(c, in, n);
@@ -114,11 +117,11 @@ public final class StringOps {
             return;
         }
         if (count(c, in) == 0) { c.eip = Exec.next(c, in); return; }
-        if (d > 0 && in.a32 && c.segFlatWrite[Cpu.ES]) {
+        if (d > 0 && in.a32 && c.segFlatWrite[Cpu.ES] && (c.eflags & Cpu.TF) == 0) {
             if (bulkStos(c, size, v)) c.eip = Exec.next(c, in);
             return;
         }
-        for (int budget = CHUNK; ; ) {
+        for (int budget = chunk(c); ; ) {
             write(c, Cpu.ES, index(c, in, Cpu.EDI), size, v);
             advance(c, in, Cpu.EDI, d);
             int n = count(c, in) - 1;
@@ -164,7 +167,7 @@ public final class StringOps {
     public static void lods(Cpu c, Insn in) {
         int size = in.size, d = delta(c, size);
         if (in.rep != 0 && count(c, in) == 0) { c.eip = Exec.next(c, in); return; }
-        for (int budget = CHUNK; ; ) {
+        for (int budget = chunk(c); ; ) {
             int v = read(c, in.seg, index(c, in, Cpu.ESI), size);
             setReg(c, size, Cpu.EAX, v);
             advance(c, in, Cpu.ESI, d);
@@ -179,7 +182,7 @@ public final class StringOps {
     public static void cmps(Cpu c, Insn in) {
         int size = in.size, d = delta(c, size);
         if (in.rep != 0 && count(c, in) == 0) { c.eip = Exec.next(c, in); return; }
-        for (int budget = CHUNK; ; ) {
+        for (int budget = chunk(c); ; ) {
             int a = read(c, in.seg, index(c, in, Cpu.ESI), size);
             int b = read(c, Cpu.ES, index(c, in, Cpu.EDI), size);
             Alu.sub(c, size, a, b);
@@ -195,7 +198,7 @@ public final class StringOps {
         int size = in.size, d = delta(c, size);
         if (in.rep != 0 && count(c, in) == 0) { c.eip = Exec.next(c, in); return; }
         int acc = getReg(c, size, Cpu.EAX);
-        for (int budget = CHUNK; ; ) {
+        for (int budget = chunk(c); ; ) {
             int b = read(c, Cpu.ES, index(c, in, Cpu.EDI), size);
             Alu.sub(c, size, acc, b);
             advance(c, in, Cpu.EDI, d);
@@ -219,7 +222,7 @@ public final class StringOps {
         int port = c.reg[Cpu.EDX] & 0xFFFF;
         Exec.ioCheck(c, port, size);
         if (in.rep != 0 && count(c, in) == 0) { c.eip = Exec.next(c, in); return; }
-        for (int budget = CHUNK; ; ) {
+        for (int budget = chunk(c); ; ) {
             // The store is checked before the port is read so a fault does not lose device data.
             int lin = linear(c, Cpu.ES, index(c, in, Cpu.EDI), size, true);
             c.probeWrite(lin, size);
@@ -238,7 +241,7 @@ public final class StringOps {
         int port = c.reg[Cpu.EDX] & 0xFFFF;
         Exec.ioCheck(c, port, size);
         if (in.rep != 0 && count(c, in) == 0) { c.eip = Exec.next(c, in); return; }
-        for (int budget = CHUNK; ; ) {
+        for (int budget = chunk(c); ; ) {
             int v = read(c, in.seg, index(c, in, Cpu.ESI), size);
             c.io.out(port, size, v);
             advance(c, in, Cpu.ESI, d);

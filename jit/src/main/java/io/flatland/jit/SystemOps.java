@@ -16,7 +16,9 @@ package io.flatland.jit;
  * {@link FastSystemCall}, {@link Privilege}, {@link MachineStates}).
  *
  * <p>Not handled here: the interrupt shadow after MOV SS/POP SS (the interpreter sets
- * {@code cpu.interruptShadow}) and instruction counting.
+ * {@code cpu.interruptShadow}), the single-step trap of EFLAGS.TF (the run loop calls
+ * {@link SingleStep} around each instruction) and instruction counting. Task switches
+ * ({@link TaskSwitch}) are reached through far JMP/CALL, IRET with NT=1 and IDT task gates.
  */
 public final class SystemOps {
     private SystemOps() { }
@@ -48,17 +50,34 @@ public final class SystemOps {
 
     // ---- far control transfers ----
 
-    /** JMP ptr16:16/32 and JMP m16:16/32 (call gates and task gates: #GP with a clear message where unsupported). */
-    public static void farJump(Cpu cpu, int selector, int offset, boolean op32) { ControlTransfer.farJump(cpu, selector, offset, op32); }
+    /**
+     * JMP ptr16:16/32 and JMP m16:16/32: code segments, call gates, and task switches to a TSS
+     * or through a task gate; {@code nextEip} (the address after the JMP) is the outgoing
+     * task's saved EIP.
+     */
+    public static void farJump(Cpu cpu, int selector, int offset, boolean op32, int nextEip) {
+        ControlTransfer.farJump(cpu, selector, offset, op32, nextEip & 0xFFFFFFFFL);
+    }
 
-    /** CALL ptr/m16:16/32; {@code nextEip} is the return address. */
+    /** As above, for callers that know the target is no task: a task switch is an internal error here. */
+    public static void farJump(Cpu cpu, int selector, int offset, boolean op32) {
+        ControlTransfer.farJump(cpu, selector, offset, op32, ControlTransfer.UNKNOWN_NEXT);
+    }
+
+    /** CALL ptr/m16:16/32 (code segments, call gates, task switches); {@code nextEip} is the return address and a task switch's saved EIP. */
     public static void farCall(Cpu cpu, int selector, int offset, boolean op32, int nextEip) { ControlTransfer.farCall(cpu, selector, offset, op32, nextEip); }
 
     /** RETF [imm16]: pops EIP, CS, and on a return to an outer ring ESP and SS. */
     public static void farReturn(Cpu cpu, boolean op32, int popBytes) { ControlTransfer.farReturn(cpu, op32, popBytes); }
 
-    /** IRET/IRETD, including returns to an outer ring and real mode. */
-    public static void iret(Cpu cpu, boolean op32) { ControlTransfer.iret(cpu, op32); }
+    /**
+     * IRET/IRETD, including returns to an outer ring and real mode, and the task return of
+     * IRET with EFLAGS.NT=1, which saves {@code nextEip} in the outgoing TSS.
+     */
+    public static void iret(Cpu cpu, boolean op32, int nextEip) { ControlTransfer.iret(cpu, op32, nextEip & 0xFFFFFFFFL); }
+
+    /** As above, for callers that know NT=0: a task return is an internal error here. */
+    public static void iret(Cpu cpu, boolean op32) { ControlTransfer.iret(cpu, op32, ControlTransfer.UNKNOWN_NEXT); }
 
     // ---- exceptions and interrupts ----
 

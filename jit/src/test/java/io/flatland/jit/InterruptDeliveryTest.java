@@ -84,9 +84,10 @@ class InterruptDeliveryTest {
         m.enterRing3(0x401000, 0x7000, 0x202);
         SystemOps.softwareInterrupt(cpu, 0x40, 0x401002);
         assertEquals(HANDLER + 0x100, cpu.eip);
-        // #GP(vector*8+2), EXT=0 for INT n; the #GP frame's EIP is still the return address given.
+        // #GP(vector*8+2), EXT=0 for INT n. The #GP is a fault of the INT instruction, so its
+        // frame points at the INT itself (cpu.eip), not at the return address (SDM Vol. 3A §6.5).
         assertEquals(0x40 * 8 + 2, stack(0));
-        assertEquals(0x401002, stack(1));
+        assertEquals(0x401000, stack(1));
         assertEquals(KSTACK_TOP - 24, cpu.reg[Cpu.ESP]);
     }
 
