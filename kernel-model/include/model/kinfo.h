@@ -20,6 +20,7 @@ struct boot_proc {
 	u32 mod_start, mod_len; /* physical */
 	int slot;
 	endpoint_t endpoint;
+	u32 vm_call_mask;       /* VM requests it may make: bit (type - VM_RQ_BASE) */
 	char name[16];
 };
 

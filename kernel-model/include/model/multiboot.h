@@ -13,6 +13,7 @@
 #define MULTIBOOT_INFO_MODS 0x8
 #define MULTIBOOT_INFO_MEM_MAP 0x40
 
+#ifndef __ASSEMBLER__
 struct multiboot_info {
 	u32 flags;
 	u32 mem_lower, mem_upper;
@@ -36,5 +37,6 @@ struct multiboot_mmap {
 	u32 len_lo, len_hi;
 	u32 type;
 } __attribute__((packed));
+#endif
 
 #endif

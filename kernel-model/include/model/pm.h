@@ -10,6 +10,7 @@
 #define PM_KILL (PM_BASE + 4)     /* i[0] = pid, i[1] = sig */
 #define PM_WRITE (PM_BASE + 5)    /* i[0] = buf, i[1] = len */
 #define PM_SHUTDOWN (PM_BASE + 6) /* i[0] = 0 success, 1 failure; c[8..] = reason */
+#define PM_GETINFO (PM_BASE + 7)  /* i[0] = GET_PARAMS (i[1]=buf, i[2]=len) or GET_TICKS (-> u[3]) */
 #define WNOHANG 1
 #define PM_WRITE_MAX 512
 

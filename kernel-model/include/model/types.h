@@ -2,6 +2,7 @@
 #ifndef MODEL_TYPES_H
 #define MODEL_TYPES_H
 
+#ifndef __ASSEMBLER__
 typedef unsigned char u8;
 typedef unsigned short u16;
 typedef unsigned int u32;
@@ -16,6 +17,7 @@ typedef u32 vir_bytes;
 typedef int endpoint_t;
 
 #define NULL ((void *)0)
+#endif
 #define PAGE_SIZE 4096u
 #define PAGE_MASK 0xFFFu
 #define PAGE_DOWN(x) ((u32)(x) & ~PAGE_MASK)

@@ -10,8 +10,11 @@
 #define VM_MUNMAP (VM_RQ_BASE + 4)   /* i[0]=addr, i[1]=len */
 #define VM_INFO (VM_RQ_BASE + 5)     /* i[0]=what -> stats in u[] */
 #define VM_WILLEXIT (VM_RQ_BASE + 6)
-#define VM_RS_EXEC (VM_RQ_BASE + 7)  /* i[0]=ep: re-create from the kept image */
+#define VM_RS_EXEC (VM_RQ_BASE + 7)  /* i[0]=ep, u[1]=image phys, u[2]=length: re-create from the kept image */
 #define VM_NCALLS 8
+#define VM_CALL_BIT(t) (1u << ((t) - VM_RQ_BASE))
+/* what user processes may ask VM directly */
+#define VM_USER_CALLS (VM_CALL_BIT(VM_BRK) | VM_CALL_BIT(VM_MMAP) | VM_CALL_BIT(VM_MUNMAP) | VM_CALL_BIT(VM_INFO))
 #define VM_PAGEFAULT (VM_RQ_BASE + 0xFF) /* i[0]=addr, i[1]=error code */
 
 #define MAP_ANON 0x1

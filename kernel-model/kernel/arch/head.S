@@ -17,10 +17,11 @@ __k_unpaged_start:
 	movl $__k_unpaged_boot_stack_top, %esp
 	pushl $0
 	popfl				/* clear EFLAGS */
+	movl %eax, %edx			/* keep the loader magic */
 	movb $0x01, %al			/* POST 0x01: Multiboot entry reached */
 	outb %al, $0x80
 	pushl %ebx			/* multiboot info (physical) */
-	pushl %eax			/* loader magic */
+	pushl %edx			/* loader magic */
 	call __k_unpaged_pre_init	/* returns the high address of kinfo */
 	/* Paging is on: switch to the high kernel stack and call kmain high. */
 	movl $k_boot_stack_top, %esp
@@ -36,3 +37,5 @@ __k_unpaged_start:
 	.space 4096
 	.globl __k_unpaged_boot_stack_top
 __k_unpaged_boot_stack_top:
+
+	.section .note.GNU-stack,"",@progbits
