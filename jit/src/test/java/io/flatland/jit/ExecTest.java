@@ -347,9 +347,10 @@ class ExecTest {
     }
 
     @Test
-    void unimplementedStopsCleanly() {
-        ExitReason r = m.run(0xD8, 0xC1);   // fadd st,st(1): not emulated
-        assertEquals(ExitReason.UNIMPLEMENTED, r);
-        assertNotNull(c.exitMessage);
+    void x87ArithmeticRuns() {
+        // fld1; fld1; faddp st(1),st; fistp dword [0x3000]: the FPU is emulated now (X87).
+        m.run(0xD9, 0xE8, 0xD9, 0xE8, 0xDE, 0xC1, 0xDB, 0x1D, 0x00, 0x30, 0x00, 0x00);
+        assertEquals(2, m.ram.read32(0x3000));
+        assertEquals(0, c.fpu.top);
     }
 }
