@@ -124,15 +124,93 @@ public final class Exec {
                 }
                 c.eip = next(c, in);
             }
-            case Op.MUL_E -> { mul(c, size, readRm(c, in, size)); c.eip = next(c, in); }
-            case Op.IMUL_E -> { imul1(c, size, readRm(c, in, size)); c.eip = next(c, in); }
-            case Op.DIV_E -> { div(c, size, readRm(c, in, size)); c.eip = next(c, in); }
-            case Op.IDIV_E -> { idiv(c, size, readRm(c, in, size)); c.eip = next(c, in); }
             case Op.IMUL_GE -> {
                 int src = readRm(c, in, size);
                 setReg(c, size, in.reg, Alu.imul(c, size, getReg(c, size, in.reg), src));
                 c.eip = next(c, in);
             }
+            case Op.MOV_EG -> { writeRm(c, in, size, getReg(c, size, in.reg)); c.eip = next(c, in); }
+            case Op.MOV_GE -> { setReg(c, size, in.reg, readRm(c, in, size)); c.eip = next(c, in); }
+            case Op.MOV_RI -> { setReg(c, size, in.sub, in.imm); c.eip = next(c, in); }
+            case Op.MOV_EI -> { writeRm(c, in, size, in.imm); c.eip = next(c, in); }
+            case Op.LEA -> {
+                if (!in.mem) throw ud(c);
+                setReg(c, size, in.reg, ea(c, in));
+                c.eip = next(c, in);
+            }
+            case Op.MOVZX -> {
+                int v = readRm(c, in, in.sub);
+                setReg(c, size, in.reg, v);
+                c.eip = next(c, in);
+            }
+            case Op.MOVSX -> {
+                int v = Alu.sext(readRm(c, in, in.sub), in.sub);
+                setReg(c, size, in.reg, v);
+                c.eip = next(c, in);
+            }
+            case Op.CMOV -> {
+                int v = readRm(c, in, size);   // the source is read whatever the condition
+                if (Flags.cond(c, in.sub)) setReg(c, size, in.reg, v);
+                c.eip = next(c, in);
+            }
+            case Op.SETCC -> {
+                writeRm(c, in, 1, Flags.cond(c, in.sub) ? 1 : 0);
+                c.eip = next(c, in);
+            }
+            case Op.PUSH_R -> {
+                push(c, size, getReg(c, size, in.sub));   // PUSH ESP pushes the old value
+                c.eip = next(c, in);
+            }
+            case Op.POP_R -> {
+                int v = top(c, size);
+                setSp(c, spPlus(c, size));
+                setReg(c, size, in.sub, v);                // POP ESP: the popped value wins
+                c.eip = next(c, in);
+            }
+            case Op.PUSH_I -> { push(c, size, in.imm); c.eip = next(c, in); }
+            case Op.JCC -> {
+                if (Flags.cond(c, in.sub)) jump(c, next(c, in) + in.imm, in.o32);
+                else c.eip = next(c, in);
+            }
+            case Op.JMP_REL -> jump(c, next(c, in) + in.imm, in.o32);
+            case Op.CALL_REL -> {
+                int ret = next(c, in);
+                int target = ret + in.imm;
+                if (!in.o32) target &= 0xFFFF;
+                if (Integer.compareUnsigned(target, c.segLimit[Cpu.CS]) > 0) throw gp0(c);
+                push(c, size, ret);
+                c.eip = target;
+            }
+            case Op.RET -> {
+                int target = top(c, size);
+                if (!in.o32) target &= 0xFFFF;
+                if (Integer.compareUnsigned(target, c.segLimit[Cpu.CS]) > 0) throw gp0(c);
+                setSp(c, spPlus(c, size + in.imm));
+                c.eip = target;
+            }
+            case Op.SHIFT, Op.SHIFT_CL -> {
+                int count = in.op == Op.SHIFT ? in.imm : c.reg[Cpu.ECX] & 0xFF;
+                if (in.mem) {
+                    int lin = rmwLinear(c, in, size);
+                    writeLin(c, lin, size, Alu.shift(c, in.sub, size, readLin(c, lin, size), count));
+                } else {
+                    setReg(c, size, in.rm, Alu.shift(c, in.sub, size, getReg(c, size, in.rm), count));
+                }
+                c.eip = next(c, in);
+            }
+            default -> executeRest(c, in);
+        }
+    }
+
+    /** Everything but the hottest forms, kept out of {@link #execute} so that the hot switch stays small
+     * enough for HotSpot to inline its operand and ALU helpers into it. */
+    static void executeRest(Cpu c, Insn in) {
+        int size = in.size;
+        switch (in.op) {
+            case Op.MUL_E -> { mul(c, size, readRm(c, in, size)); c.eip = next(c, in); }
+            case Op.IMUL_E -> { imul1(c, size, readRm(c, in, size)); c.eip = next(c, in); }
+            case Op.DIV_E -> { div(c, size, readRm(c, in, size)); c.eip = next(c, in); }
+            case Op.IDIV_E -> { idiv(c, size, readRm(c, in, size)); c.eip = next(c, in); }
             case Op.IMUL_GEI -> {
                 int src = readRm(c, in, size);
                 setReg(c, size, in.reg, Alu.imul(c, size, src, in.imm));
@@ -140,10 +218,6 @@ public final class Exec {
             }
 
             // ---- data movement ----
-            case Op.MOV_EG -> { writeRm(c, in, size, getReg(c, size, in.reg)); c.eip = next(c, in); }
-            case Op.MOV_GE -> { setReg(c, size, in.reg, readRm(c, in, size)); c.eip = next(c, in); }
-            case Op.MOV_RI -> { setReg(c, size, in.sub, in.imm); c.eip = next(c, in); }
-            case Op.MOV_EI -> { writeRm(c, in, size, in.imm); c.eip = next(c, in); }
             case Op.MOV_AO -> { setReg(c, size, Cpu.EAX, read(c, in.seg, in.disp, size)); c.eip = next(c, in); }
             case Op.MOV_OA -> { write(c, in.seg, in.disp, size, getReg(c, size, Cpu.EAX)); c.eip = next(c, in); }
             case Op.MOV_ES -> {
@@ -158,11 +232,6 @@ public final class Exec {
                 int sel = readRm(c, in, 2);
                 SystemOps.loadSegment(c, in.reg, sel);
                 if (in.reg == Cpu.SS) c.interruptShadow = true;
-                c.eip = next(c, in);
-            }
-            case Op.LEA -> {
-                if (!in.mem) throw ud(c);
-                setReg(c, size, in.reg, ea(c, in));
                 c.eip = next(c, in);
             }
             case Op.XCHG_EG -> {
@@ -182,16 +251,6 @@ public final class Exec {
                 int a = getReg(c, size, Cpu.EAX);
                 setReg(c, size, Cpu.EAX, getReg(c, size, in.sub));
                 setReg(c, size, in.sub, a);
-                c.eip = next(c, in);
-            }
-            case Op.MOVZX -> {
-                int v = readRm(c, in, in.sub);
-                setReg(c, size, in.reg, v);
-                c.eip = next(c, in);
-            }
-            case Op.MOVSX -> {
-                int v = Alu.sext(readRm(c, in, in.sub), in.sub);
-                setReg(c, size, in.reg, v);
                 c.eip = next(c, in);
             }
             case Op.CBW -> {
@@ -217,15 +276,6 @@ public final class Exec {
                 c.reg[in.sub] = Integer.reverseBytes(c.reg[in.sub]);
                 c.eip = next(c, in);
             }
-            case Op.CMOV -> {
-                int v = readRm(c, in, size);   // the source is read whatever the condition
-                if (Flags.cond(c, in.sub)) setReg(c, size, in.reg, v);
-                c.eip = next(c, in);
-            }
-            case Op.SETCC -> {
-                writeRm(c, in, 1, Flags.cond(c, in.sub) ? 1 : 0);
-                c.eip = next(c, in);
-            }
             case Op.LSEG -> {
                 if (!in.mem) throw ud(c);
                 int off = ea(c, in);
@@ -240,17 +290,6 @@ public final class Exec {
             }
 
             // ---- stack ----
-            case Op.PUSH_R -> {
-                push(c, size, getReg(c, size, in.sub));   // PUSH ESP pushes the old value
-                c.eip = next(c, in);
-            }
-            case Op.POP_R -> {
-                int v = top(c, size);
-                setSp(c, spPlus(c, size));
-                setReg(c, size, in.sub, v);                // POP ESP: the popped value wins
-                c.eip = next(c, in);
-            }
-            case Op.PUSH_I -> { push(c, size, in.imm); c.eip = next(c, in); }
             case Op.PUSH_E -> { push(c, size, readRm(c, in, size)); c.eip = next(c, in); }
             case Op.POP_E -> {
                 int v = top(c, size);
@@ -306,32 +345,12 @@ public final class Exec {
             }
 
             // ---- control transfer ----
-            case Op.JCC -> {
-                if (Flags.cond(c, in.sub)) jump(c, next(c, in) + in.imm, in.o32);
-                else c.eip = next(c, in);
-            }
-            case Op.JMP_REL -> jump(c, next(c, in) + in.imm, in.o32);
-            case Op.CALL_REL -> {
-                int ret = next(c, in);
-                int target = ret + in.imm;
-                if (!in.o32) target &= 0xFFFF;
-                if (Integer.compareUnsigned(target, c.segLimit[Cpu.CS]) > 0) throw gp0(c);
-                push(c, size, ret);
-                c.eip = target;
-            }
             case Op.JMP_E -> jump(c, readRm(c, in, size), in.o32);
             case Op.CALL_E -> {
                 int target = readRm(c, in, size);
                 if (!in.o32) target &= 0xFFFF;
                 if (Integer.compareUnsigned(target, c.segLimit[Cpu.CS]) > 0) throw gp0(c);
                 push(c, size, next(c, in));
-                c.eip = target;
-            }
-            case Op.RET -> {
-                int target = top(c, size);
-                if (!in.o32) target &= 0xFFFF;
-                if (Integer.compareUnsigned(target, c.segLimit[Cpu.CS]) > 0) throw gp0(c);
-                setSp(c, spPlus(c, size + in.imm));
                 c.eip = target;
             }
             case Op.JMPF_PTR -> SystemOps.farJump(c, in.imm2, in.imm, in.o32, next(c, in));
@@ -422,16 +441,6 @@ public final class Exec {
             case Op.SALC -> { setReg(c, 1, Cpu.EAX, Flags.cf(c) ? 0xFF : 0); c.eip = next(c, in); }
 
             // ---- shifts, bit operations ----
-            case Op.SHIFT, Op.SHIFT_CL -> {
-                int count = in.op == Op.SHIFT ? in.imm : c.reg[Cpu.ECX] & 0xFF;
-                if (in.mem) {
-                    int lin = rmwLinear(c, in, size);
-                    writeLin(c, lin, size, Alu.shift(c, in.sub, size, readLin(c, lin, size), count));
-                } else {
-                    setReg(c, size, in.rm, Alu.shift(c, in.sub, size, getReg(c, size, in.rm), count));
-                }
-                c.eip = next(c, in);
-            }
             case Op.SHLD_I, Op.SHLD_CL, Op.SHRD_I, Op.SHRD_CL -> {
                 int count = (in.op == Op.SHLD_I || in.op == Op.SHRD_I) ? in.imm : c.reg[Cpu.ECX] & 0xFF;
                 boolean left = in.op == Op.SHLD_I || in.op == Op.SHLD_CL;

@@ -79,7 +79,44 @@ public final class Flags {
     public static boolean cf(Cpu cpu) {
         int op = cpu.flagOp;
         if (op == NONE) return (cpu.eflags & Cpu.CF) != 0;
-        return (compute(op, cpu.flagResult, cpu.flagSrc, cpu.flagDst) & Cpu.CF) != 0;
+        return carry(op, cpu.flagResult, cpu.flagSrc, cpu.flagDst) != 0;
+    }
+
+    /**
+     * CF alone of an operation record, equal to {@code compute(...) & CF} (FlagsCarryTest
+     * checks that): INC/DEC/ADC/SBB/RCL/RCR read CF on every execution, and computing
+     * parity, zero and sign for them would cost more than the instruction itself.
+     */
+    static int carry(int op, int res, int src, int dst) {
+        int sc = op & 3;
+        int mask = MASK[sc];
+        switch (op >>> 2) {
+            case ADD:
+                return Integer.compareUnsigned(res & mask, dst & mask) < 0 ? 1 : 0;
+            case ADC: {
+                res &= mask; src &= mask; dst &= mask;
+                int cin = (res - dst - src) & 1;
+                return Integer.compareUnsigned(res, dst) < 0 || (cin != 0 && res == dst) ? 1 : 0;
+            }
+            case SUB:
+                return Integer.compareUnsigned(dst & mask, src & mask) < 0 ? 1 : 0;
+            case SBB: {
+                res &= mask; src &= mask; dst &= mask;
+                int bin = (dst - src - res) & 1;
+                if (Integer.compareUnsigned(dst, src) < 0 || (bin != 0 && src == mask)) return 1;
+                return bin != 0 && dst == src ? 1 : 0;
+            }
+            case LOGIC:
+                return 0;
+            case INC, DEC, SHR, SAR:
+                return src & Cpu.CF;
+            case SHL:
+                return (src & SIGN[sc]) != 0 ? 1 : 0;
+            case MUL:
+                return src != 0 ? 1 : 0;
+            default:
+                throw new IllegalStateException("bad lazy flag op " + op);
+        }
     }
 
     /** The arithmetic flags an operation record stands for. */
