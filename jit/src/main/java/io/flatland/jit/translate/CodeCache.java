@@ -1,0 +1,103 @@
+package io.flatland.jit.translate;
+
+import io.flatland.mmu.CodeWatch;
+
+/**
+ * Translated blocks by physical address of their first instruction: one slot array per
+ * physical RAM page that holds code, plus a list of the page's blocks so a write to the
+ * page (reported by the MMU's code watch) kills them all before the next instruction.
+ *
+ * <p>Also decides when code is hot enough to translate (a small hashed execution counter)
+ * and gives up translating pages that are written again and again (code next to data).
+ * Bounded: over {@link #MAX_BLOCKS} live blocks everything is dropped and translation
+ * starts afresh; unreferenced hidden classes then unload.
+ */
+final class CodeCache implements CodeWatch.Listener {
+    static final int MAX_BLOCKS = 1 << 14;
+    /** Default executions of an address by the interpreter before it is translated. */
+    static final int HOT = 4;
+    /** Invalidations of a page after which its code stays interpreted. */
+    static final int MAX_PAGE_INVALIDATIONS = 32;
+    private static final int HEAT_BITS = 16;
+
+    private final Block[][] slots;
+    private final Block[] pageLists;
+    private final byte[] pageInvalidations;
+    private final byte[] heat = new byte[1 << HEAT_BITS];
+    private final int hot;
+    private int live;
+    public long invalidatedBlocks, flushes;
+
+    CodeCache(int ramPages, int hot) {
+        this.hot = hot;
+        slots = new Block[ramPages][];
+        pageLists = new Block[ramPages];
+        pageInvalidations = new byte[ramPages];
+    }
+
+    /** The block starting at physical {@code phys}, or null. */
+    Block get(int phys) {
+        int pn = phys >>> 12;
+        if (pn >= slots.length) return null;
+        Block[] s = slots[pn];
+        return s == null ? null : s[phys & 0xFFF];
+    }
+
+    /** Counts one more execution of {@code phys}; true once it is hot and its page is worth translating. */
+    boolean heat(int phys) {
+        int pn = phys >>> 12;
+        if (pn >= slots.length || pageInvalidations[pn] >= MAX_PAGE_INVALIDATIONS) return false;
+        int h = (phys ^ (phys >>> HEAT_BITS)) & ((1 << HEAT_BITS) - 1);
+        if (heat[h] < hot) {
+            heat[h]++;
+            return false;
+        }
+        return true;
+    }
+
+    void put(Block b) {
+        if (live >= MAX_BLOCKS) clear();
+        int pn = b.phys >>> 12;
+        Block[] s = slots[pn];
+        if (s == null) slots[pn] = s = new Block[4096];
+        Block old = s[b.phys & 0xFFF];
+        if (old != null) old.dead = true;   // an alias at another EIP; the list still holds it until the page dies
+        s[b.phys & 0xFFF] = b;
+        b.nextOnPage = pageLists[pn];
+        pageLists[pn] = b;
+        live++;
+    }
+
+    @Override
+    public void codeWritten(int physPage) {
+        int pn = physPage >>> 12;
+        if (pn >= slots.length || pageLists[pn] == null) return;
+        if (pageInvalidations[pn] < MAX_PAGE_INVALIDATIONS) pageInvalidations[pn]++;
+        killPage(pn);
+    }
+
+    private void killPage(int pn) {
+        for (Block b = pageLists[pn]; b != null; ) {
+            Block next = b.nextOnPage;
+            b.dead = true;
+            b.succ0 = b.succ1 = null;   // dead blocks must not keep others (and their classes) alive
+            b.nextOnPage = null;
+            invalidatedBlocks++;
+            live--;
+            b = next;
+        }
+        pageLists[pn] = null;
+        slots[pn] = null;
+    }
+
+    /** Drops every block (size bound, reset). */
+    void clear() {
+        for (int pn = 0; pn < pageLists.length; pn++) {
+            if (pageLists[pn] != null) killPage(pn);
+        }
+        live = 0;
+        flushes++;
+    }
+
+    int live() { return live; }
+}

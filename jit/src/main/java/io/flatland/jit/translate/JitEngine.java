@@ -1,0 +1,160 @@
+package io.flatland.jit.translate;
+
+import io.flatland.jit.Cpu;
+import io.flatland.jit.DecodeCache;
+import io.flatland.jit.ExitReason;
+import io.flatland.jit.Interpreter;
+import io.flatland.jit.SingleStep;
+import io.flatland.mmu.Tlb;
+
+/**
+ * The run loop of {@code -accel jit}: same contract and exit reasons as
+ * {@link Interpreter#run}, and the same instruction count at every point where the machine
+ * can observe it.
+ *
+ * <p>A translated block runs only when the interpreter's per-instruction checks would all
+ * be no-ops for its whole length: no device event due before it ends, no exit requested,
+ * no deliverable interrupt, not halted, no single-step trap, and it fits the budget. (No
+ * block contains an instruction that could change any of that mid-way: see
+ * {@link InsnKinds}.) Otherwise the interpreter runs exactly one loop iteration
+ * ({@code run(cpu, 1)}), which services events, delivers interrupts and retires one
+ * instruction precisely as it would on its own. Cold code runs that way too until it is hot.
+ */
+public final class JitEngine {
+    /** Test hook: called after every translated block (state is at a block boundary). */
+    public interface Observer {
+        void afterBlock(Cpu cpu, Block block, int retired);
+    }
+
+    /** Instructions one call of a looping block may retire (keeps its counters in int range). */
+    private static final long MAX_ROOM = 1 << 28;
+
+    private final Cpu cpu;
+    private final Interpreter interp;
+    private final CodeCache cache;
+    private final Translator translator;
+    private final Tlb tlb;
+    public Observer observer;
+    public long blocksRun, interpreted, faultsInBlocks;
+
+    public JitEngine(Cpu cpu) {
+        this(cpu, true, CodeCache.HOT);
+    }
+
+    /**
+     * {@code handWritten = false} translates every instruction as a call of the reference
+     * semantics; {@code hot} is how often the interpreter runs an address before it is translated.
+     */
+    public JitEngine(Cpu cpu, boolean handWritten, int hot) {
+        this.cpu = cpu;
+        this.tlb = cpu.mmu.tlb;
+        this.interp = new Interpreter(cpu);
+        this.cache = new CodeCache(cpu.ram.pages(), hot);
+        this.translator = new Translator(handWritten);
+        // One code watch listener per machine: both the decoded-instruction cache and ours must hear it.
+        DecodeCache decoded = interp.decodeCache();
+        CodeCache blocks = cache;
+        cpu.mmu.codeWatch.setListener(page -> {
+            decoded.codeWritten(page);
+            blocks.codeWritten(page);
+        });
+    }
+
+    public Interpreter interpreter() { return interp; }
+
+    public long translatedBlocks() { return translator.translated; }
+
+    /** Blocks the translator failed on (a bug: they run interpreted); {@link #lastTranslationFailure} says why. */
+    public long translationFailures() { return translator.failures; }
+
+    public String lastTranslationFailure() { return translator.lastFailure; }
+
+    /** Drops all translations and decoded code (a loader wrote RAM behind the CPU's back). */
+    public void flush() {
+        cache.clear();
+        interp.decodeCache().clear();
+    }
+
+    /** Runs at most {@code maxInstructions} instructions (a REP chunk counts as one). */
+    public ExitReason run(Cpu cpu, long maxInstructions) {
+        if (cpu != this.cpu) throw new IllegalArgumentException("engine belongs to another CPU");
+        long start = cpu.icount;
+        long end = maxInstructions > Long.MAX_VALUE - start ? Long.MAX_VALUE : start + maxInstructions;
+        Block prev = null;
+        for (;;) {
+            long now = cpu.icount;
+            if (now >= end) return ExitReason.BUDGET;
+            if (now < cpu.nextEventAt && cpu.exitRequest == ExitReason.NONE && !cpu.halted
+                    && !SingleStep.armed(cpu) && cpu.code32
+                    && ((cpu.eflags & Cpu.IF) == 0 || !cpu.platform.interruptPending())) {
+                Block b = find(prev);
+                long room = Math.min(end, cpu.nextEventAt) - now;
+                if (b != null && b.length <= room) {
+                    cpu.interruptShadow = false;
+                    int r;
+                    try {
+                        r = b.run(cpu, (int) Math.min(room, MAX_ROOM));
+                    } catch (UnsupportedOperationException e) {
+                        cpu.exitMessage = e.getMessage();
+                        return ExitReason.UNIMPLEMENTED;
+                    } catch (RuntimeException e) {
+                        cpu.exitMessage = "internal error in block at " + Integer.toHexString(b.eip) + ": " + e;
+                        return ExitReason.UNIMPLEMENTED;
+                    }
+                    blocksRun++;
+                    if (r >= 0) {
+                        cpu.icount = now + r;
+                        prev = b;
+                        if (observer != null) observer.afterBlock(cpu, b, r);
+                    } else {
+                        // Instruction -r-1 faulted with nothing changed; EIP is at it. Deliver as the interpreter does.
+                        cpu.icount = now + (-r - 1);
+                        faultsInBlocks++;
+                        prev = null;
+                        if (observer != null) observer.afterBlock(cpu, b, r);
+                        if (!interp.deliver(cpu.fault)) return ExitReason.TRIPLE_FAULT;
+                    }
+                    continue;
+                }
+            }
+            prev = null;
+            interpreted++;
+            ExitReason why = interp.run(cpu, 1);
+            if (why != ExitReason.BUDGET) return why;
+        }
+    }
+
+    /** The block at CS:EIP if it is translated (or now hot enough to be), else null. */
+    private Block find(Block prev) {
+        Cpu c = cpu;
+        int eip = c.eip;
+        int lin = c.segBase[Cpu.CS] + eip;
+        int slot = c.readSlot(lin);
+        if (slot < 0) return null;                  // the interpreter's fetch fills the TLB (or faults)
+        int phys = tlb.phys[slot] | (lin & 0xFFF);
+        Block b;
+        if (prev != null) {
+            b = prev.succ0;
+            if (b != null && b.phys == phys && b.eip == eip && !b.dead) return checkLimit(b);
+            b = prev.succ1;
+            if (b != null && b.phys == phys && b.eip == eip && !b.dead) return checkLimit(b);
+        }
+        b = cache.get(phys);
+        if (b == null || b.eip != eip || b.dead) {
+            if (!cache.heat(phys)) return null;
+            b = translator.translate(c, eip, lin, phys);
+            if (b == null) b = new NoBlock(eip, phys);
+            else c.mmu.watchCode(phys & 0xFFFFF000);
+            cache.put(b);
+        }
+        if (prev != null) {
+            prev.succ1 = prev.succ0;
+            prev.succ0 = b;
+        }
+        return checkLimit(b);
+    }
+
+    private Block checkLimit(Block b) {
+        return Integer.compareUnsigned(b.lastEip, cpu.segLimit[Cpu.CS]) <= 0 ? b : null;
+    }
+}

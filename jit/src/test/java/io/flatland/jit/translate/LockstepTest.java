@@ -1,0 +1,49 @@
+package io.flatland.jit.translate;
+
+import io.flatland.jit.Cpu;
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The JIT against the interpreter over random programs, with and without hand-written emitters and timer interrupts. */
+class LockstepTest {
+    static final int SEEDS = Integer.getInteger("lockstep.seeds", 300);
+
+    @Test
+    void randomProgramsExecFallbackOnly() {
+        runSeeds(false, 0);
+    }
+
+    @Test
+    void randomProgramsWithEmitters() {
+        runSeeds(true, 1000);
+    }
+
+    private void runSeeds(boolean handWritten, long seedBase) {
+        Lockstep ls = new Lockstep();
+        for (int s = 0; s < SEEDS; s++) {
+            long seed = seedBase + s;
+            RandomProgram gen = new RandomProgram(seed);
+            byte[] code = gen.program(150 + (int) (seed % 200));
+            gen.close();
+            Random init = new Random(seed * 31 + 7);
+            int[] regs = new int[8];
+            for (int r = 0; r < 8; r++) regs[r] = init.nextInt();
+            byte[] scratch = new byte[0x2000];
+            init.nextBytes(scratch);
+            int flags = init.nextInt() & 0xCD5 & ~0x400 | 0x200;   // arithmetic flags random, IF=1, DF=0
+            long period = (s % 3 == 0) ? 0 : 20 + init.nextInt(300);
+            ls.run("seed " + seed, handWritten, (int) (seed % 3), period, 200_000, m -> {
+                for (int r = 0; r < 8; r++) if (r != Cpu.ESP) m.cpu.reg[r] = regs[r];
+                io.flatland.jit.Flags.set(m.cpu, flags);
+                m.load(LockstepMachine.CODE, code);
+                m.load(LockstepMachine.SCRATCH, scratch);
+            });
+        }
+        System.out.println("lockstep " + (handWritten ? "emitters" : "exec-only") + ": " + SEEDS + " programs, "
+                + ls.blockChecks + " block boundaries compared, " + ls.translated + " blocks translated, " + ls.blocksRun + " run");
+        assertTrue(ls.blockChecks > SEEDS, "translated blocks actually ran");
+    }
+}

@@ -1,0 +1,205 @@
+package io.flatland.jit.translate;
+
+import io.flatland.jit.Cpu;
+import io.flatland.jit.Decoder;
+import io.flatland.jit.Insn;
+import io.flatland.jit.Op;
+import io.flatland.mmu.GuestFault;
+import io.flatland.mmu.IoBus;
+import io.flatland.mmu.MmioBus;
+import io.flatland.mmu.Mmu;
+import io.flatland.mmu.PhysicalMemory;
+
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Seed-based generator of valid straight-line and looping integer code. Candidate
+ * encodings are drawn from the one-byte and 0F opcode maps, then decoded with the real
+ * decoder to keep only valid instructions that the test can bound: no control transfer or
+ * system instruction (the generator adds its own forward Jccs and counted loops), no write
+ * to ESP, memory operands only at absolute addresses inside the scratch area.
+ */
+final class RandomProgram {
+    private static final int[] ONE_BYTE;
+    private static final int[] TWO_BYTE = {
+        0xAF, 0xB6, 0xB7, 0xBE, 0xBF, 0xA3, 0xAB, 0xB3, 0xBB, 0xBA, 0xBC, 0xBD, 0xA4, 0xA5, 0xAC, 0xAD,
+        0xC0, 0xC1, 0xB0, 0xB1, 0xC8, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF,
+        0x40, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47, 0x48, 0x49, 0x4A, 0x4B, 0x4C, 0x4D, 0x4E, 0x4F,
+        0x90, 0x91, 0x92, 0x93, 0x94, 0x95, 0x96, 0x97, 0x98, 0x99, 0x9A, 0x9B, 0x9C, 0x9D, 0x9E, 0x9F};
+
+    static {
+        List<Integer> ops = new ArrayList<>();
+        for (int b = 0; b < 0x40; b++) {
+            int lo = b & 7;
+            if (lo <= 5) ops.add(b);                                 // ALU forms
+        }
+        for (int b : new int[] {0x27, 0x2F, 0x37, 0x3F, 0x69, 0x6B, 0x98, 0x99, 0x9E, 0x9F, 0xA8, 0xA9,
+                0xD4, 0xD5, 0xF5, 0xF8, 0xF9, 0xFC, 0xFD, 0x8D, 0xC0, 0xC1, 0xD0, 0xD1, 0xD2, 0xD3, 0xC6, 0xC7,
+                0xA4, 0xA5, 0xA6, 0xA7, 0xAA, 0xAB, 0xAC, 0xAD, 0xAE, 0xAF, 0x9C, 0xA0, 0xA1, 0xA2, 0xA3}) ops.add(b);
+        for (int b = 0x40; b < 0x60; b++) ops.add(b);
+        for (int b = 0x80; b < 0x8C; b++) ops.add(b);
+        for (int b = 0x90; b < 0x98; b++) ops.add(b);
+        for (int b = 0xB0; b < 0xC0; b++) ops.add(b);
+        ops.add(0xF6); ops.add(0xF7); ops.add(0xFE); ops.add(0xFF); ops.add(0x0F);
+        ONE_BYTE = ops.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private final Random rnd;
+    /** A private CPU only used to decode candidates. */
+    private final PhysicalMemory ram = new PhysicalMemory(1 << 20, new MmioBus());
+    private final Cpu decoderCpu;
+
+    RandomProgram(long seed) {
+        rnd = new Random(seed);
+        decoderCpu = new Cpu(new Mmu(ram), new IoBus());
+        decoderCpu.code32 = true;
+    }
+
+    void close() { ram.close(); }
+
+    /** A program of about {@code count} instructions ending in {@code cli; hlt}. */
+    byte[] program(int count) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int done = 0;
+        while (done < count) {
+            if (rnd.nextInt(3) == 0) {
+                // Counted loop: mov dword [COUNTER], n; body; dec dword [COUNTER]; jnz body
+                int n = 1 + rnd.nextInt(12);
+                emit(out, 0xC7, 0x05); imm32(out, LockstepMachine.COUNTERS + 8); imm32(out, n);
+                byte[] body = chunk(2 + rnd.nextInt(20));
+                out.writeBytes(body);
+                emit(out, 0xFF, 0x0D); imm32(out, LockstepMachine.COUNTERS + 8);
+                int back = -(body.length + 6 + 2);
+                if (back >= -128) emit(out, 0x75, back & 0xFF);
+                else { emit(out, 0x0F, 0x85); imm32(out, back - 4); }
+                done += body.length / 3 * n;
+            } else {
+                byte[] c = chunk(2 + rnd.nextInt(30));
+                out.writeBytes(c);
+                done += c.length / 3;
+            }
+        }
+        emit(out, 0xFA, 0xF4);
+        return out.toByteArray();
+    }
+
+    /** Straight-line instructions with forward Jccs that stay inside the chunk. */
+    private byte[] chunk(int n) {
+        List<byte[]> insns = new ArrayList<>();
+        for (int i = 0; i < n; i++) insns.add(instruction());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int i = 0; i < n; i++) {
+            if (rnd.nextInt(6) == 0) {
+                int skip = rnd.nextInt(Math.min(4, n - i) + 1);
+                int dist = 0;
+                for (int j = i; j < i + skip; j++) dist += insns.get(j).length;
+                int cc = rnd.nextInt(16);
+                if (dist < 128 && rnd.nextBoolean()) emit(out, 0x70 + cc, dist);
+                else { emit(out, 0x0F, 0x80 + cc); imm32(out, dist); }
+            }
+            out.writeBytes(insns.get(i));
+        }
+        return out.toByteArray();
+    }
+
+    /** One valid, bounded instruction. */
+    byte[] instruction() {
+        for (;;) {
+            byte[] b = candidate();
+            if (stringCombo) return b;
+            Insn in = decode(b);
+            if (in != null && acceptable(in)) return trimmed;
+        }
+    }
+
+    private boolean stringCombo;
+
+    private byte[] candidate() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        stringCombo = false;
+        if (rnd.nextInt(8) == 0) out.write(0x66);
+        int op = ONE_BYTE[rnd.nextInt(ONE_BYTE.length)];
+        // String instructions need ESI/EDI in the scratch area.
+        if (op >= 0xA4 && op <= 0xAF && op != 0xA8 && op != 0xA9) {
+            ByteArrayOutputStream s = new ByteArrayOutputStream();
+            emit(s, 0xBE); imm32(s, LockstepMachine.SCRATCH + 0x800 + rnd.nextInt(0x400));
+            emit(s, 0xBF); imm32(s, LockstepMachine.SCRATCH + 0xC00 + rnd.nextInt(0x400));
+            s.writeBytes(out.toByteArray());
+            s.write(op);
+            stringCombo = true;
+            return s.toByteArray();
+        }
+        if (op >= 0xA0 && op <= 0xA3) {   // moffs forms
+            out.write(op);
+            imm32(out, scratchAddress());
+            return out.toByteArray();
+        }
+        out.write(op);
+        if (op == 0x0F) out.write(TWO_BYTE[rnd.nextInt(TWO_BYTE.length)]);
+        // ModRM (if any) then up to 4 immediate bytes; the decoder tells how much was used.
+        int mod = rnd.nextInt(4) == 0 ? 0 : 3;
+        int reg = rnd.nextInt(8), rm = rnd.nextInt(8);
+        if (mod == 0) {
+            out.write(reg << 3 | 5);
+            imm32(out, scratchAddress());
+        } else {
+            out.write(0xC0 | reg << 3 | rm);
+        }
+        int imm = rnd.nextInt(4) == 0 ? rnd.nextInt(64) : rnd.nextInt();
+        imm32(out, imm);
+        return out.toByteArray();
+    }
+
+    private int scratchAddress() {
+        // Mostly aligned, sometimes straddling the page boundary in the middle of the scratch area.
+        int off = rnd.nextInt(5) == 0 ? 0x1000 - 1 - rnd.nextInt(3) : rnd.nextInt(0x700);
+        return LockstepMachine.SCRATCH + off;
+    }
+
+    /** Decodes the candidate and trims it to the instruction's length (the tail held spare immediate bytes). */
+    private Insn decode(byte[] b) {
+        for (int i = 0; i < b.length; i++) ram.write8(0x1000 + i, b[i]);
+        for (int i = b.length; i < 16; i++) ram.write8(0x1000 + i, 0);
+        Insn in = new Insn();
+        try {
+            Decoder.decode(decoderCpu, 0x1000, in);
+        } catch (GuestFault f) {
+            return null;
+        }
+        if (in.len > b.length) return null;
+        trimmed = java.util.Arrays.copyOf(b, in.len);
+        return in;
+    }
+
+    private byte[] trimmed;
+
+    private boolean acceptable(Insn in) {
+        switch (in.op) {
+            case Op.UD, Op.JCC, Op.JMP_E, Op.CALL_E, Op.JMPF_M, Op.CALLF_M, Op.PUSH_E, Op.LSEG, Op.BOUND,
+                 Op.CMPXCHG8B, Op.FPU, Op.POP_E, Op.MOV_SE, Op.MOV_ES, Op.ARPL:
+                return false;
+            default:
+                break;
+        }
+        if (in.lock) return false;
+        if (in.op == Op.DIV_E || in.op == Op.IDIV_E) {
+            if (rnd.nextInt(4) != 0) return false;   // #DE ends the program: keep it rare
+        }
+        if (in.op == Op.AAM && (in.imm & 0xFF) == 0 && rnd.nextInt(4) != 0) return false;
+        boolean wide = in.size != 1;
+        if (wide && in.hasModrm && (in.reg == Cpu.ESP || (!in.mem && in.rm == Cpu.ESP))) return false;
+        if (wide && !in.hasModrm && in.sub == Cpu.ESP && (in.op == Op.INC_R || in.op == Op.DEC_R
+                || in.op == Op.POP_R || in.op == Op.MOV_RI || in.op == Op.XCHG_AR || in.op == Op.BSWAP)) return false;
+        if (in.op == Op.LEA && !in.mem) return false;
+        return !(in.mem && in.base >= 0);   // only absolute addresses
+    }
+
+    static void emit(ByteArrayOutputStream out, int... bytes) { for (int b : bytes) out.write(b); }
+
+    static void imm32(ByteArrayOutputStream out, int v) {
+        out.write(v); out.write(v >>> 8); out.write(v >>> 16); out.write(v >>> 24);
+    }
+}
