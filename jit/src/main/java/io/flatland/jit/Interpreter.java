@@ -24,6 +24,8 @@ public final class Interpreter {
     private int codeLinPage = NO_PAGE;
     private int seenEpoch, seenCpl, seenCsBase;
     private long seenFlushes;
+    /** EIP of the instruction executing now: where a fault rolls back to. */
+    private int insnStart;
 
     public Interpreter(Cpu cpu) {
         this.cpu = cpu;
@@ -65,15 +67,20 @@ public final class Interpreter {
                 }
                 cpu.interruptShadow = false;
                 int start = cpu.eip;
+                insnStart = start;
                 try {
                     Insn in = fetch(start);
                     boolean step = SingleStep.armed(cpu);
                     long switches = cpu.taskSwitches;
                     Exec.execute(cpu, in);
                     cpu.icount++;
-                    if (step) SingleStep.afterInstruction(cpu, in, start, switches);
+                    if (step) {
+                        SingleStep.afterInstruction(cpu, in, start, switches);
+                    } else if (SIMPLE[in.op]) {
+                        burst(Math.min(end, cpu.nextEventAt));
+                    }
                 } catch (GuestFault f) {
-                    cpu.eip = start;
+                    cpu.eip = insnStart;       // the faulting instruction, also inside a burst
                     if (!deliver(f)) return ExitReason.TRIPLE_FAULT;
                 }
             }
@@ -83,6 +90,49 @@ public final class Interpreter {
         } catch (RuntimeException e) {
             cpu.exitMessage = "internal error at " + Integer.toHexString(cpu.eip) + ": " + e;
             return ExitReason.UNIMPLEMENTED;
+        }
+    }
+
+    /** Longest burst, so that a stop requested from another thread is seen promptly. */
+    private static final int BURST = 1 << 16;
+
+    /**
+     * Instructions that cannot make an interrupt deliverable, change CPL, CS, paging, TF or
+     * the halt state, or ask the machine to stop: plain data movement, arithmetic and near
+     * control flow. After one of them nothing the outer loop checks can have changed, so
+     * {@link #burst} runs the following ones without those checks.
+     */
+    private static final boolean[] SIMPLE = new boolean[256];
+    static {
+        int[] simple = {Op.NOP, Op.NOP_E, Op.ALU_EG, Op.ALU_GE, Op.ALU_AI, Op.ALU_EI, Op.TEST_EG, Op.TEST_AI,
+            Op.TEST_EI, Op.INC_R, Op.DEC_R, Op.INC_E, Op.DEC_E, Op.NOT_E, Op.NEG_E, Op.MUL_E, Op.IMUL_E,
+            Op.DIV_E, Op.IDIV_E, Op.IMUL_GE, Op.IMUL_GEI, Op.PUSH_R, Op.POP_R, Op.PUSH_I, Op.PUSH_E, Op.POP_E,
+            Op.PUSHA, Op.POPA, Op.MOV_EG, Op.MOV_GE, Op.MOV_RI, Op.MOV_EI, Op.MOV_AO, Op.MOV_OA, Op.LEA,
+            Op.XCHG_EG, Op.XCHG_AR, Op.CBW, Op.CWD, Op.SAHF, Op.LAHF, Op.CMC, Op.CLC, Op.STC, Op.CLD, Op.STD,
+            Op.SALC, Op.JCC, Op.JMP_REL, Op.CALL_REL, Op.JMP_E, Op.CALL_E, Op.RET, Op.LOOP, Op.LOOPE,
+            Op.LOOPNE, Op.JCXZ, Op.SHIFT, Op.SHIFT_CL, Op.DAA, Op.DAS, Op.AAA, Op.AAS, Op.AAM, Op.AAD,
+            Op.XLAT, Op.ENTER, Op.LEAVE, Op.CMOV, Op.SETCC, Op.BT_EG, Op.BTS_EG, Op.BTR_EG, Op.BTC_EG,
+            Op.BT_EI, Op.SHLD_I, Op.SHLD_CL, Op.SHRD_I, Op.SHRD_CL, Op.CMPXCHG, Op.CMPXCHG8B, Op.MOVZX,
+            Op.MOVSX, Op.XADD, Op.BSF, Op.BSR, Op.BSWAP};
+        for (int op : simple) SIMPLE[op] = true;
+    }
+
+    /**
+     * Runs simple instructions back to back until one that is not simple has executed, the
+     * limit (budget end or next device event) is reached, or BURST instructions ran. Faults
+     * propagate to the caller, which rolls EIP back exactly as for a single step; the
+     * instruction count is exact because it is bumped only after an instruction completes.
+     */
+    private void burst(long limit) {
+        Cpu c = cpu;
+        long stop = Math.min(limit, c.icount + BURST);
+        while (c.icount < stop) {
+            int start = c.eip;
+            insnStart = start;
+            Insn in = fetch(start);
+            Exec.execute(c, in);
+            c.icount++;
+            if (!SIMPLE[in.op]) return;
         }
     }
 

@@ -38,7 +38,11 @@ class FuzzKernelsTest {
     }
 
     static String run(Path dir, String name) throws IOException {
-        String[] args = {"-kernel", name + ".elf", "-serial", "stdio", "-display", "none", "-no-reboot",
+        return run(dir, name, "interp");
+    }
+
+    static String run(Path dir, String name, String accel) throws IOException {
+        String[] args = {"-accel", accel, "-kernel", name + ".elf", "-serial", "stdio", "-display", "none", "-no-reboot",
                 "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-m", "64", "--icount", "--max-insns", "2000000000"};
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         int st = Main.run(args, null, new PrintStream(out, true, StandardCharsets.UTF_8),
@@ -56,12 +60,14 @@ class FuzzKernelsTest {
             for (Path elf : files.filter(p -> p.toString().endsWith(".elf")).sorted().toList()) {
                 String name = elf.getFileName().toString().replaceFirst("\\.elf$", "");
                 if (name.equals(TRANSCENDENTAL)) continue;
-                tests.add(DynamicTest.dynamicTest(name, () -> {
-                    String want = Files.readString(dir.resolve(name + ".expected"), StandardCharsets.ISO_8859_1);
-                    String got = run(dir, name);
-                    assertEquals(firstDifference(want, got), "", name + ": first differing line");
-                    assertEquals(want, got);
-                }));
+                for (String accel : List.of("interp", "jit")) {
+                    tests.add(DynamicTest.dynamicTest(name + " [" + accel + "]", () -> {
+                        String want = Files.readString(dir.resolve(name + ".expected"), StandardCharsets.ISO_8859_1);
+                        String got = run(dir, name, accel);
+                        assertEquals(firstDifference(want, got), "", name + ": first differing line");
+                        assertEquals(want, got);
+                    }));
+                }
             }
         }
         assertTrue(tests.size() >= 7, "the fuzz kernels are present");
@@ -72,7 +78,9 @@ class FuzzKernelsTest {
     void transcendentalKernelDoesNotRegress() throws IOException, URISyntaxException {
         Path dir = dir();
         String[] want = Files.readString(dir.resolve(TRANSCENDENTAL + ".expected"), StandardCharsets.ISO_8859_1).split("\n");
-        String[] got = run(dir, TRANSCENDENTAL).split("\n");
+        String interp = run(dir, TRANSCENDENTAL);
+        assertEquals(interp, run(dir, TRANSCENDENTAL, "jit"), "the JIT computes what the interpreter does");
+        String[] got = interp.split("\n");
         assertEquals(want.length, got.length, "same number of cases");
         int equal = 0;
         for (int i = 0; i < want.length; i++) if (want[i].equals(got[i])) equal++;

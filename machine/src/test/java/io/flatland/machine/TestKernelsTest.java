@@ -41,14 +41,16 @@ class TestKernelsTest {
                 String name = elf.getFileName().toString().replaceFirst("\\.elf$", "");
                 Path expected = dir.resolve(name + ".expected"), status = dir.resolve(name + ".status");
                 if (!Files.exists(expected) || !Files.exists(status)) continue;
-                tests.add(DynamicTest.dynamicTest(name, () -> check(dir, name, expected, status)));
+                for (String accel : List.of("interp", "jit")) {
+                    tests.add(DynamicTest.dynamicTest(name + " [" + accel + "]", () -> check(dir, name, accel, expected, status)));
+                }
             }
         }
         return tests.stream();
     }
 
-    private static void check(Path dir, String name, Path expected, Path status) throws IOException {
-        List<String> args = new ArrayList<>(List.of("-kernel", name + ".elf", "-serial", "stdio", "-display", "none",
+    private static void check(Path dir, String name, String accel, Path expected, Path status) throws IOException {
+        List<String> args = new ArrayList<>(List.of("-accel", accel, "-kernel", name + ".elf", "-serial", "stdio", "-display", "none",
                 "-no-reboot", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-m", "64", "--icount",
                 "--max-insns", MAX_INSNS));
         Path extra = dir.resolve(name + ".args");

@@ -21,7 +21,9 @@ public abstract class Block {
     public int eip, phys;
     /** EIP of the last instruction: it must lie within the CS limit (checked on entry). */
     public int lastEip;
-    /** Number of guest instructions (a block retires at most this many). */
+    /** EIP of each instruction (for reports when the reference semantics throw something unexpected). */
+    int[] eips;
+    /** Number of guest instructions in one pass (a self-loop may retire several passes per run). */
     public int length;
     /** Set by the code cache when a write hits the block's page; a running block checks it after stores. */
     public boolean dead;

@@ -15,7 +15,7 @@ import io.flatland.mmu.CodeWatch;
 final class CodeCache implements CodeWatch.Listener {
     static final int MAX_BLOCKS = 1 << 14;
     /** Default executions of an address by the interpreter before it is translated. */
-    static final int HOT = 4;
+    static final int HOT = 16;
     /** Invalidations of a page after which its code stays interpreted. */
     static final int MAX_PAGE_INVALIDATIONS = 32;
     private static final int HEAT_BITS = 16;

@@ -155,6 +155,8 @@ final class Emit {
 
     /** Local holding an int across a call (an address, a popped value). */
     static final int TMP = 12;
+    /** A second int temporary (locals 13-14 hold a long host address). */
+    static final int TMP2 = 15;
     private static final String C = "L" + Translator.CPU + ";";
     private static final String OPERANDS = "io/flatland/jit/Operands";
 
@@ -271,14 +273,74 @@ final class Emit {
         mv.visitMethodInsn(INVOKESTATIC, OPERANDS, "write", "(" + C + "IIII)V", false);
     }
 
-    /** TMP = Operands.rmwLinear(cpu, insn k, size): the checked and write-probed linear address. */
-    void rmwLinear(int k, int size) {
-        spillAll();   // Operands.ea reads the base and index registers from cpu.reg
+    /** TMP = the checked and write-probed linear address of the memory operand (Operands.rmwLinear). */
+    void rmwLinear(Insn in, int size) {
+        // Operands.rmwLinear with the effective address unrolled: linear(seg, ea, size, write) then probeWrite.
         cpu();
-        Translator.loadInsn(mv, k);
+        pushInt(in.seg);
+        ea(in);
         pushInt(size);
-        mv.visitMethodInsn(INVOKESTATIC, OPERANDS, "rmwLinear", "(" + C + "L" + Translator.INSN + ";I)I", false);
+        pushInt(1);
+        mv.visitMethodInsn(INVOKESTATIC, OPERANDS, "linear", "(" + C + "IIIZ)I", false);
         mv.visitVarInsn(ISTORE, TMP);
+        cpu();
+        mv.visitVarInsn(ILOAD, TMP);
+        pushInt(size);
+        mv.visitMethodInsn(INVOKEVIRTUAL, Translator.CPU, "probeWrite", "(II)V", false);
+    }
+
+    /** Local (long, two slots) holding a host address. */
+    static final int HOST = 13;
+    private static final String MEM = "io/flatland/mmu/PhysicalMemory";
+
+    /**
+     * A read-modify-write of the memory operand: {@code writeLin(lin, op(readLin(lin)))} after
+     * the write probe, exactly as Exec, with an inlined TLB probe so the common case is two
+     * off-heap accesses. {@code op} is emitted twice (fast and slow path): it receives the old
+     * value on the stack and must leave the new one, without changing translation state.
+     */
+    void readModifyWrite(Insn in, int size, Runnable op) {
+        org.objectweb.asm.Label slow = new org.objectweb.asm.Label(), done = new org.objectweb.asm.Label();
+        cpu();
+        pushInt(in.seg);
+        ea(in);
+        pushInt(size);
+        pushInt(1);
+        mv.visitMethodInsn(INVOKESTATIC, OPERANDS, "linear", "(" + C + "IIIZ)I", false);
+        mv.visitVarInsn(ISTORE, TMP);
+        cpu();
+        mv.visitVarInsn(ILOAD, TMP);
+        pushInt(size);
+        mv.visitMethodInsn(INVOKESTATIC, "io/flatland/jit/translate/FastMem", "rmwHost", "(" + C + "II)J", false);
+        mv.visitVarInsn(LSTORE, HOST);
+        mv.visitVarInsn(LLOAD, HOST);
+        mv.visitInsn(LCONST_0);
+        mv.visitInsn(LCMP);
+        mv.visitJumpInsn(IFEQ, slow);
+        mv.visitVarInsn(LLOAD, HOST);
+        mv.visitVarInsn(LLOAD, HOST);
+        String sfx = size == 4 ? "Int" : size == 2 ? "Short" : "Byte";
+        mv.visitMethodInsn(INVOKESTATIC, MEM, "get" + sfx, "(J)I", false);
+        op.run();
+        mv.visitMethodInsn(INVOKESTATIC, MEM, "put" + sfx, "(JI)V", false);
+        mv.visitJumpInsn(GOTO, done);
+        mv.visitLabel(slow);
+        cpu();
+        mv.visitVarInsn(ILOAD, TMP);
+        pushInt(size);
+        mv.visitMethodInsn(INVOKEVIRTUAL, Translator.CPU, "probeWrite", "(II)V", false);
+        cpu();
+        mv.visitVarInsn(ILOAD, TMP);
+        pushInt(size);
+        readLin(size);
+        op.run();
+        writeLin(size);
+        mv.visitLabel(done);
+    }
+
+    /** Makes a later {@link #loadReg} of r free of translation-state changes (before code paths split). */
+    void prepareRead(int size, int r) {
+        if (size == 4) ensureLoaded(r); else spill(fullReg(size, r));
     }
 
     /** Pushes Operands.readLin(cpu, TMP, size). */

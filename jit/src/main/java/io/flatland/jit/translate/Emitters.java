@@ -112,16 +112,16 @@ final class Emitters {
                     mv.visitInsn(POP);
                 } else {
                     // Read-modify-write exactly as Exec: probe the store first, then flags, then store.
-                    e.rmwLinear(k, size);
-                    e.cpu();
-                    mv.visitVarInsn(ILOAD, Emit.TMP);
-                    e.pushInt(size);
-                    e.cpu();
-                    e.pushInt(size);
-                    e.readLin(size);
-                    src.run();
-                    aluCall(mv, in.sub);
-                    e.writeLin(size);
+                    if (in.op == Op.ALU_EG) e.prepareRead(size, in.reg);
+                    e.readModifyWrite(in, size, () -> {
+                        // Stack: old value. Alu wants cpu, size, dst, src.
+                        mv.visitVarInsn(ISTORE, Emit.TMP2);
+                        e.cpu();
+                        e.pushInt(size);
+                        mv.visitVarInsn(ILOAD, Emit.TMP2);
+                        src.run();
+                        aluCall(mv, in.sub);
+                    });
                 }
                 return DONE;
             }
@@ -255,6 +255,24 @@ final class Emitters {
                 mv.visitMethodInsn(INVOKESTATIC, OPERANDS, "push", "(L" + Translator.CPU + ";II)V", false);
                 e.invalidate(Cpu.ESP);
                 e.setEip(e.eips[k + 1] + in.imm);
+                return DONE_EIP;
+            case Op.JMP_E, Op.CALL_E:
+                if (!in.o32) return NO;
+                // Indirect: target from r/m (may fault), CS limit (#GP), then for CALL the push (may fault).
+                e.readRm(in, 4);
+                mv.visitVarInsn(ISTORE, Emit.TMP);
+                e.checkCsLimit(() -> mv.visitVarInsn(ILOAD, Emit.TMP));
+                if (in.op == Op.CALL_E) {
+                    e.cpu();
+                    e.pushInt(4);
+                    e.pushInt(e.eips[k + 1]);
+                    e.spill(Cpu.ESP);
+                    mv.visitMethodInsn(INVOKESTATIC, OPERANDS, "push", "(L" + Translator.CPU + ";II)V", false);
+                    e.invalidate(Cpu.ESP);
+                }
+                e.cpu();
+                mv.visitVarInsn(ILOAD, Emit.TMP);
+                mv.visitFieldInsn(PUTFIELD, Translator.CPU, "eip", "I");
                 return DONE_EIP;
             case Op.RET:
                 if (!in.o32) return NO;

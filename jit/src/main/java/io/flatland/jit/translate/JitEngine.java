@@ -38,7 +38,7 @@ public final class JitEngine {
     public long blocksRun, interpreted, faultsInBlocks;
 
     public JitEngine(Cpu cpu) {
-        this(cpu, true, CodeCache.HOT);
+        this(cpu, true, Integer.getInteger("flatland.jit.hot", CodeCache.HOT));
     }
 
     /**
@@ -95,9 +95,11 @@ public final class JitEngine {
                     try {
                         r = b.run(cpu, (int) Math.min(room, MAX_ROOM));
                     } catch (UnsupportedOperationException e) {
+                        cpu.icount = now + retiredBefore(b, cpu.eip);
                         cpu.exitMessage = e.getMessage();
                         return ExitReason.UNIMPLEMENTED;
                     } catch (RuntimeException e) {
+                        cpu.icount = now + retiredBefore(b, cpu.eip);
                         cpu.exitMessage = "internal error in block at " + Integer.toHexString(b.eip) + ": " + e;
                         return ExitReason.UNIMPLEMENTED;
                     }
@@ -152,6 +154,18 @@ public final class JitEngine {
             prev.succ0 = b;
         }
         return checkLimit(b);
+    }
+
+    /**
+     * Instructions of {@code b} before the one at {@code eip} (the reference semantics set EIP
+     * before they run), for the instruction count reported with an unexpected exit. Passes a
+     * self-loop completed earlier are not known here.
+     */
+    private static int retiredBefore(Block b, int eip) {
+        for (int k = 0; k < b.length; k++) {
+            if (b.eips[k] == eip) return k;
+        }
+        return 0;
     }
 
     private Block checkLimit(Block b) {

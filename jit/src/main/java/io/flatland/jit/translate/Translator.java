@@ -69,6 +69,7 @@ final class Translator {
         b.phys = phys;
         b.lastEip = eips[n - 1];
         b.length = n;
+        b.eips = eips;
         translated++;
         bytecodeBytes += bytes.length;
         return b;

@@ -42,5 +42,6 @@ final class Code {
     /** dec dword [addr]; jnz label */
     Code loop(int counter, String label) { return b(0xFF, 0x0D).d(counter).b(0x0F, 0x85).rel(label); }
     Code addMemEax(int addr) { return b(0x01, 0x05).d(addr); }
-    Code cliHlt() { return b(0xFA, 0xF4); }
+    /** The program's final stop; labelled "end". */
+    Code cliHlt() { return label("end").b(0xFA, 0xF4); }
 }

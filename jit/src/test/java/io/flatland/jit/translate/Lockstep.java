@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 final class Lockstep {
     int blockChecks;
     long translated, blocksRun, faultsInBlocks;
+    int lastEip;
 
     /** Sets both machines up with {@code setup}, runs up to {@code budget} instructions, returns the exit reason. */
     ExitReason run(String name, boolean handWritten, int hot, long timerPeriod, long budget, Consumer<LockstepMachine> setup) {
@@ -47,6 +48,7 @@ final class Lockstep {
             translated += jit.jit.translatedBlocks();
             blocksRun += jit.jit.blocksRun;
             faultsInBlocks += jit.jit.faultsInBlocks;
+            lastEip = jit.cpu.eip;
             return why;
         }
     }

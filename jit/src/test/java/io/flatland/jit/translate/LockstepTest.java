@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The JIT against the interpreter over random programs, with and without hand-written emitters and timer interrupts. */
 class LockstepTest {
-    static final int SEEDS = Integer.getInteger("lockstep.seeds", 300);
+    static final int SEEDS = Integer.getInteger("lockstep.seeds", 200);
 
     @Test
     void randomProgramsExecFallbackOnly() {

@@ -26,6 +26,8 @@ class SpecialCasesTest {
                         extra.accept(m);
                     });
                     assertEquals(ExitReason.HALTED_FOREVER, why, name);
+                    assertEquals(Integer.toHexString(code.addr("end") + 2), Integer.toHexString(ls.lastEip),
+                            name + ": stopped at the end of the program (not in an exception handler)");
                     assertTrue(ls.blocksRun > 0, name + ": no block ran");
                     faults += ls.faultsInBlocks;
                 }
@@ -87,6 +89,26 @@ class SpecialCasesTest {
             m.ram.write32(pte(SCRATCH + 0x1000), (SCRATCH + 0x1000) | 6);   // not present
         });
         assertTrue(faults > 0, "the #PF was raised inside a translated block");
+    }
+
+    @Test
+    void indirectCallsAndJumps() {
+        Code c = new Code(CODE);
+        c.movMemImm(COUNTER, 20).label("top");
+        c.b(0xB8).abs("f").b(0xFF, 0xD0);                                  // mov eax, f; call eax
+        c.addMemEax(RESULT);
+        c.b(0x8B, 0x0D).d(COUNTER).b(0x83, 0xE1, 0x01);                    // mov ecx, [counter]; and ecx, 1
+        c.b(0xFF, 0x14, 0x8D).abs("tbl");                                  // call [tbl + ecx*4]
+        c.addMemEax(RESULT);
+        c.b(0xFF, 0x24, 0x8D).abs("jt");                                   // jmp [jt + ecx*4]
+        c.label("l0").b(0xFF, 0x05).d(RESULT + 4).b(0xE9).rel("cont");
+        c.label("l1").b(0xFF, 0x0D).d(RESULT + 4);
+        c.label("cont").loop(COUNTER, "top").cliHlt();
+        c.label("f").movEaxImm(5).b(0xC3);
+        c.label("g").movEaxImm(7).b(0xC3);
+        c.label("tbl").abs("f").abs("g");
+        c.label("jt").abs("l0").abs("l1");
+        lockstep("indirect transfers", c, m -> { });
     }
 
     @Test
