@@ -76,7 +76,9 @@ public final class Interpreter {
                     cpu.icount++;
                     if (step) {
                         SingleStep.afterInstruction(cpu, in, start, switches);
-                    } else if (SIMPLE[in.op]) {
+                    } else if (SIMPLE[in.op] && ((cpu.eflags & Cpu.IF) == 0 || !platform.interruptPending())) {
+                        // An interrupt held back by an STI/MOV SS shadow for this one
+                        // instruction is due now: the outer loop must see it first.
                         burst(Math.min(end, cpu.nextEventAt));
                     }
                 } catch (GuestFault f) {
@@ -126,10 +128,23 @@ public final class Interpreter {
     private void burst(long limit) {
         Cpu c = cpu;
         long stop = Math.min(limit, c.icount + BURST);
+        // Simple instructions cannot flush the TLB or change CPL, CS or the code size, so
+        // inside a burst only the page and a store into code (codeEpoch) can make the
+        // current decoded page stale.
+        int csBase = c.segBase[Cpu.CS], csLimit = c.segLimit[Cpu.CS];
+        boolean code32 = c.code32;
         while (c.icount < stop) {
             int start = c.eip;
             insnStart = start;
-            Insn in = fetch(start);
+            int lin = csBase + start;
+            Insn in;
+            if ((lin & 0xFFFFF000) == codeLinPage && c.codeEpoch == seenEpoch
+                    && Integer.compareUnsigned(start, csLimit) <= 0
+                    && (in = codePage[lin & 0xFFF]) != null && in.code32 == code32) {
+                // fast: the decoded instruction of this page and code size
+            } else {
+                in = fetch(start);
+            }
             Exec.execute(c, in);
             c.icount++;
             if (!SIMPLE[in.op]) return;
