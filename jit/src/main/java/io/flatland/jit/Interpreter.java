@@ -35,6 +35,26 @@ public final class Interpreter {
 
     public DecodeCache decodeCache() { return cache; }
 
+    /** True while {@link #runToBlockEnd} runs: stop after the instruction that ends a basic block. */
+    private boolean toBlockEnd;
+    /** Set when the last instruction (or interrupt/exception delivery) ended a basic block. */
+    private boolean blockEnded;
+
+    /**
+     * Runs like {@link #run} but returns {@link ExitReason#BUDGET} as soon as a basic block
+     * ends: after a control transfer or any instruction that is not simple, or after an
+     * interrupt or exception was delivered. The JIT's dispatcher runs cold code this way, so
+     * it is back at the next block entry without paying a full loop iteration per instruction.
+     */
+    public ExitReason runToBlockEnd(Cpu cpu, long maxInstructions) {
+        toBlockEnd = true;
+        try {
+            return run(cpu, maxInstructions);
+        } finally {
+            toBlockEnd = false;
+        }
+    }
+
     /** Runs at most {@code maxInstructions} instructions (a REP chunk counts as one). */
     public ExitReason run(Cpu cpu, long maxInstructions) {
         if (cpu != this.cpu) throw new IllegalArgumentException("interpreter belongs to another CPU");
@@ -58,6 +78,7 @@ public final class Interpreter {
                     } catch (GuestFault f) {
                         if (!deliver(f)) return ExitReason.TRIPLE_FAULT;
                     }
+                    if (toBlockEnd) return ExitReason.BUDGET;
                     continue;
                 }
                 if (cpu.halted) {
@@ -76,14 +97,20 @@ public final class Interpreter {
                     cpu.icount++;
                     if (step) {
                         SingleStep.afterInstruction(cpu, in, start, switches);
+                        if (toBlockEnd) return ExitReason.BUDGET;
+                    } else if (toBlockEnd && ENDS_BLOCK[in.op]) {
+                        return ExitReason.BUDGET;
                     } else if (SIMPLE[in.op] && ((cpu.eflags & Cpu.IF) == 0 || !platform.interruptPending())) {
                         // An interrupt held back by an STI/MOV SS shadow for this one
                         // instruction is due now: the outer loop must see it first.
+                        blockEnded = false;
                         burst(Math.min(end, cpu.nextEventAt));
+                        if (toBlockEnd && blockEnded) return ExitReason.BUDGET;
                     }
                 } catch (GuestFault f) {
                     cpu.eip = insnStart;       // the faulting instruction, also inside a burst
                     if (!deliver(f)) return ExitReason.TRIPLE_FAULT;
+                    if (toBlockEnd) return ExitReason.BUDGET;
                 }
             }
         } catch (UnsupportedOperationException e) {
@@ -105,6 +132,8 @@ public final class Interpreter {
      * {@link #burst} runs the following ones without those checks.
      */
     private static final boolean[] SIMPLE = new boolean[256];
+    /** Control transfers and everything that is not simple: where a basic block ends. */
+    private static final boolean[] ENDS_BLOCK = new boolean[256];
     static {
         int[] simple = {Op.NOP, Op.NOP_E, Op.ALU_EG, Op.ALU_GE, Op.ALU_AI, Op.ALU_EI, Op.TEST_EG, Op.TEST_AI,
             Op.TEST_EI, Op.INC_R, Op.DEC_R, Op.INC_E, Op.DEC_E, Op.NOT_E, Op.NEG_E, Op.MUL_E, Op.IMUL_E,
@@ -117,7 +146,12 @@ public final class Interpreter {
             Op.BT_EI, Op.SHLD_I, Op.SHLD_CL, Op.SHRD_I, Op.SHRD_CL, Op.CMPXCHG, Op.CMPXCHG8B, Op.MOVZX,
             Op.MOVSX, Op.XADD, Op.BSF, Op.BSR, Op.BSWAP};
         for (int op : simple) SIMPLE[op] = true;
+        int[] transfers = {Op.JCC, Op.JMP_REL, Op.CALL_REL, Op.JMP_E, Op.CALL_E, Op.RET, Op.LOOP, Op.LOOPE,
+            Op.LOOPNE, Op.JCXZ};
+        for (int i = 0; i < ENDS_BLOCK.length; i++) ENDS_BLOCK[i] = !SIMPLE[i];
+        for (int op : transfers) ENDS_BLOCK[op] = true;
     }
+
 
     /**
      * Runs simple instructions back to back until one that is not simple has executed, the
@@ -147,7 +181,10 @@ public final class Interpreter {
             }
             Exec.execute(c, in);
             c.icount++;
-            if (!SIMPLE[in.op]) return;
+            if (ENDS_BLOCK[in.op]) {
+                blockEnded = true;
+                if (!SIMPLE[in.op] || toBlockEnd) return;
+            }
         }
     }
 
