@@ -231,6 +231,15 @@ public final class Machine implements AutoCloseable {
     /** The isa-debug-exit status the guest requested, or -1. */
     public int debugExitStatus() { return debugExit.status(); }
 
+    /**
+     * The counters --stats reports (retired instructions, TLB misses, page walks, page faults,
+     * CR3 loads, exceptions/interrupts by vector, interrupts by IRQ line, I/O operations, ...),
+     * host-time fields left out: equal between two --icount runs of the same guest.
+     */
+    public java.util.Map<String, Long> counters() {
+        return Stats.counters(this);
+    }
+
     /** Statistics as a JSON object (what --stats writes). */
     public String statsJson(long wallNanos) {
         return Stats.json(this, wallNanos);

@@ -13,6 +13,10 @@ final class Stats {
         sb.append("{\n");
         field(sb, "retired_instructions", cpu.icount);
         field(sb, "wall_time_ns", wallNanos);
+        // CPU time of the thread writing this (the one that ran the machine; for the CLI the
+        // main thread, so JVM start-up is included): ns resolution, unaffected by waiting for a core.
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        field(sb, "thread_cpu_ns", threads.isCurrentThreadCpuTimeSupported() ? threads.getCurrentThreadCpuTime() : -1);
         field(sb, "virtual_time_ns", m.clock().nowNs());
         field(sb, "idle_ns", m.platform().idleNs());
         field(sb, "icount_mode", m.clock().icountMode());
@@ -40,6 +44,36 @@ final class Stats {
         sb.append(first ? "]\n" : "\n  ]\n");
         sb.append("}\n");
         return sb.toString();
+    }
+
+    /**
+     * The counters of {@link #json} without the host-dependent ones (wall time, idle time,
+     * host times of milestones): under --icount two runs of one guest give equal maps.
+     * Sparse per-vector/per-line counters appear as "name[i]".
+     */
+    static java.util.Map<String, Long> counters(Machine m) {
+        Cpu cpu = m.cpu();
+        java.util.Map<String, Long> c = new java.util.LinkedHashMap<>();
+        c.put("retired_instructions", cpu.icount);
+        c.put("virtual_time_ns", m.clock().nowNs());
+        c.put("tlb_misses", m.mmu().tlb.misses);
+        c.put("tlb_flushes", m.mmu().tlb.flushes);
+        c.put("page_walks", m.mmu().walker.walks);
+        c.put("page_faults", m.mmu().walker.pageFaults);
+        c.put("cr3_loads", m.mmu().cr3Loads);
+        c.put("code_invalidations", m.mmu().codeWatch.invalidations);
+        c.put("io_operations", m.io().operations());
+        c.put("mmio_accesses", m.ram().mmio().accesses());
+        c.put("resets", m.resets());
+        sparse(c, "exceptions_by_vector", cpu.exceptionsByVector);
+        sparse(c, "interrupts_by_vector", cpu.interruptsByVector);
+        sparse(c, "interrupts_by_line", m.pic().acknowledgedByLine());
+        c.put("spurious_interrupts", m.pic().spurious());
+        return c;
+    }
+
+    private static void sparse(java.util.Map<String, Long> c, String name, long[] counts) {
+        for (int i = 0; i < counts.length; i++) if (counts[i] != 0) c.put(name + "[" + i + "]", counts[i]);
     }
 
     private static void field(StringBuilder sb, String name, Object v) {

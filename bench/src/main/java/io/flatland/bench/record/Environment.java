@@ -28,10 +28,21 @@ public final class Environment {
         return m;
     }
 
+    /**
+     * The kind of machine a timing baseline belongs to: cores and CPU model, e.g.
+     * "2c-amd-epyc-7b13" (perf-results/baseline/&lt;kind&gt;.json).
+     */
+    public static String machineKind() {
+        String model = cpuModel().toLowerCase().replaceAll("\\(r\\)|\\(tm\\)|\\bprocessor\\b|\\bcpu\\b|@.*$", " ")
+                .replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
+        return Runtime.getRuntime().availableProcessors() + "c-" + model;
+    }
+
     static Map<String, Object> machine() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("cores", Runtime.getRuntime().availableProcessors());
         m.put("model", cpuModel());
+        m.put("kind", machineKind());
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
         return m;
     }
@@ -59,6 +70,8 @@ public final class Environment {
     static String git(String... args) {
         try {
             ProcessBuilder pb = new ProcessBuilder(concat("git", args)).redirectErrorStream(true);
+            String root = System.getProperty("flatland.root");   // set by the launcher: the repository
+            if (root != null && !root.isEmpty()) pb.directory(new java.io.File(root));
             Process p = pb.start();
             String out = new String(p.getInputStream().readAllBytes()).trim();
             if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) return "unknown";
