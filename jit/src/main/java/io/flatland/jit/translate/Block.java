@@ -13,17 +13,21 @@ import io.flatland.jit.Cpu;
  * instruction), or {@code -(k + 1)} when the instruction after {@code k} retired ones raised
  * the machine's GuestFault: {@code cpu.eip} is then that instruction's address and it has
  * changed nothing, exactly as the interpreter leaves things before it delivers the fault.
- * A block whose last instruction jumps back to its first loops inside {@code run} while the
- * room allows another full iteration.
+ *
+ * <p>A translated unit is a region: the instructions reachable from the entry within its
+ * page along not-taken conditional branches and followed unconditional jumps (in that order,
+ * at most {@link BlockScanner#MAX_INSNS}); branches to instructions of the region are
+ * bytecode jumps, so loops run inside {@code run}. A backward branch continues only while
+ * the room allows a further {@code length} instructions.
  */
 public abstract class Block {
     /** Linear EIP (offset in CS) and physical address of the first instruction. */
     public int eip, phys;
-    /** EIP of the last instruction: it must lie within the CS limit (checked on entry). */
+    /** Highest EIP of the region's instructions: it must lie within the CS limit (checked on entry). */
     public int lastEip;
     /** EIP of each instruction (for reports when the reference semantics throw something unexpected). */
     int[] eips;
-    /** Number of guest instructions in one pass (a self-loop may retire several passes per run). */
+    /** Number of guest instructions in the region: the most one pass can retire (loops may retire more per run). */
     public int length;
     /** Set by the code cache when a write hits the block's page; a running block checks it after stores. */
     public boolean dead;

@@ -27,18 +27,72 @@ final class Emit {
     private final boolean[] inLocal = new boolean[8], dirty = new boolean[8];
     private int pendingSize, pendingReg;
 
-    /** Local: instructions retired by completed iterations of a self-loop. Local 2 of run is the room. */
+    /** Local: retired instructions = DONE + index of the current instruction (internal branches adjust it). Local 2 of run is the room. */
     static final int DONE = 11;
     static final int ROOM = 2;
-    /** The block's last instruction jumps back to its first: the taken branch loops inside run. */
-    final boolean selfLoop;
-    final org.objectweb.asm.Label loopHead = new org.objectweb.asm.Label();
+    /** Per instruction: its flag record is dead and only its result is emitted (null: none). */
+    boolean[] flagsDead;
 
-    Emit(MethodVisitor mv, int[] eips, boolean handWritten, boolean selfLoop) {
+    Emit(MethodVisitor mv, int[] eips, boolean handWritten) {
         this.mv = mv;
         this.eips = eips;
         this.handWritten = handWritten;
-        this.selfLoop = selfLoop;
+    }
+
+    /** Per instruction: the address after it (its fall-through). */
+    int[] next;
+
+    /** Per instruction index: the label of an internal branch target (null if none). */
+    org.objectweb.asm.Label[] targets;
+
+    /** Index of the instruction at {@code eip} if it is an internal branch target of this region, else -1. */
+    int internalIndex(int eip) {
+        if (targets == null) return -1;
+        for (int k = 0; k < eips.length - 1; k++) {
+            if (eips[k] == eip) return targets[k] != null ? k : -1;
+        }
+        return -1;
+    }
+
+    /**
+     * A taken branch from instruction {@code kSrc} to instruction {@code kTgt} of the region
+     * (every register current in its local, as at every target label). DONE keeps
+     * "retired = DONE + index of the current instruction" true on every path. A backward
+     * branch continues only if the room allows a further run to the end of the region
+     * (which is at most {@code n} instructions); else the region exits with EIP at the target
+     * (exact state: the dispatcher then services events and interrupts as the interpreter
+     * would before that instruction). The dispatcher caps the room, so a loop also returns
+     * regularly to see exit requests from other threads (a volatile read here would cost
+     * every iteration).
+     */
+    void internalJump(int kSrc, int kTgt) {
+        int n = eips.length - 1;
+        int delta = kSrc + 1 - kTgt;
+        if (kTgt > kSrc) {
+            if (delta != 0) mv.visitIincInsn(DONE, delta);
+            mv.visitJumpInsn(GOTO, targets[kTgt]);
+            return;
+        }
+        org.objectweb.asm.Label out = new org.objectweb.asm.Label();
+        mv.visitIincInsn(DONE, delta);
+        mv.visitVarInsn(ILOAD, DONE);
+        pushInt(n);
+        mv.visitInsn(IADD);
+        mv.visitVarInsn(ILOAD, ROOM);
+        mv.visitJumpInsn(IF_ICMPGT, out);
+        mv.visitJumpInsn(GOTO, targets[kTgt]);
+        mv.visitLabel(out);
+        mv.visitIincInsn(DONE, -delta);
+        writeBack(dirtySet());
+        setEip(eips[kTgt]);
+        returnRetired(kSrc + 1);
+    }
+
+    /** At an internal target label: the state every branch to it guarantees. */
+    void atTarget() {
+        ensureAllLoaded();
+        allDirty();
+        lastRecord = -1;
     }
 
     /** Pushes DONE + count and returns it. */
@@ -49,7 +103,7 @@ final class Emit {
         mv.visitInsn(IRETURN);
     }
 
-    /** Before the closing branch of a self-loop: the loop head expects every register in its local. */
+    /** Before a branch to an internal target: the target expects every register in its local. */
     void ensureAllLoaded() {
         for (int r = 0; r < 8; r++) ensureLoaded(r);
     }
@@ -59,24 +113,6 @@ final class Emit {
             inLocal[r] = true;
             dirty[r] = true;
         }
-    }
-
-    /**
-     * Taken branch of the closing jump of a self-loop: another iteration if the room allows
-     * (DONE += length; loop while DONE + length <= room), else fall out to the block exit.
-     */
-    void loopBack() {
-        int n = eips.length - 1;
-        org.objectweb.asm.Label out = new org.objectweb.asm.Label();
-        mv.visitIincInsn(DONE, n);
-        mv.visitVarInsn(ILOAD, DONE);
-        pushInt(n);
-        mv.visitInsn(IADD);
-        mv.visitVarInsn(ILOAD, ROOM);
-        mv.visitJumpInsn(IF_ICMPGT, out);
-        mv.visitJumpInsn(GOTO, loopHead);
-        mv.visitLabel(out);
-        mv.visitIincInsn(DONE, -n);   // the exit path adds the last iteration itself
     }
 
     /** Block entry: every register into its local. */
@@ -145,7 +181,7 @@ final class Emit {
 
     /** Before a store that happens on one path only: the state after it must hold on both paths. */
     void prepareConditionalStore(int size, int r) {
-        if (size == 4) ensureLoaded(r); else spill(fullReg(size, r));
+        ensureLoaded(fullReg(size, r));
     }
 
     /** The 32-bit register a sub-word register number (AL..BH, AX..DI) lives in. */
@@ -162,9 +198,14 @@ final class Emit {
 
     /** Emits instruction {@code k}; returns true if it left {@code cpu.eip} at the next instruction (or the branch target). */
     boolean instruction(int k, Insn in, boolean last) {
+        prevRecord = lastRecord;
+        lastRecord = -1;
         if (handWritten) {
             int done = Emitters.emit(this, k, in, last);
-            if (done != Emitters.NO) return done == Emitters.DONE_EIP;
+            if (done != Emitters.NO) {
+                if (in.size == 4 && (flagsDead == null || !flagsDead[k])) lastRecord = recordOf(in);
+                return done == Emitters.DONE_EIP;
+            }
         }
         spillAll();
         setEip(eips[k]);
@@ -192,43 +233,46 @@ final class Emit {
 
     /** Pushes the register operand {@code r} of {@code size} bytes (AH..BH for bytes 4-7). */
     void loadReg(int size, int r) {
-        if (size == 4) {
-            ensureLoaded(r);
-            mv.visitVarInsn(ILOAD, REG0 + r);
-        } else {
-            spill(fullReg(size, r));
-            cpu();
-            pushInt(size);
-            pushInt(r);
-            mv.visitMethodInsn(INVOKESTATIC, OPERANDS, "getReg", "(" + C + "II)I", false);
+        int full = fullReg(size, r);
+        ensureLoaded(full);
+        mv.visitVarInsn(ILOAD, REG0 + full);
+        if (size == 4) return;
+        // Operands.getReg on the local: AH..BH are bits 8-15 of EAX..EBX.
+        if (full != r) {
+            pushInt(8);
+            mv.visitInsn(IUSHR);
         }
+        pushInt(size == 2 ? 0xFFFF : 0xFF);
+        mv.visitInsn(IAND);
     }
 
     /** First half of a register write; push the value, then call {@link #regStoreEnd}. */
     void regStoreBegin(int size, int r) {
         pendingSize = size;
         pendingReg = r;
-        if (size != 4) {
-            cpu();
-            pushInt(size);
-            pushInt(r);
-        }
     }
 
     void regStoreEnd(int size) {
         int r = pendingReg;
         if (size != pendingSize) throw new IllegalStateException("unbalanced register store");
-        if (size == 4) {
-            mv.visitVarInsn(ISTORE, REG0 + r);
-            inLocal[r] = true;
-            dirty[r] = true;
-        } else {
-            // Operands.setReg merges into cpu.reg: that must be current first, and is the newer copy after.
-            int full = fullReg(size, r);
-            spill(full);
-            mv.visitMethodInsn(INVOKESTATIC, OPERANDS, "setReg", "(" + C + "III)V", false);
-            invalidate(full);
+        int full = fullReg(size, r);
+        if (size != 4) {
+            // Operands.setReg on the local: merge the low word, low byte or bits 8-15.
+            ensureLoaded(full);
+            pushInt(size == 2 ? 0xFFFF : 0xFF);
+            mv.visitInsn(IAND);
+            if (full != r) {
+                pushInt(8);
+                mv.visitInsn(ISHL);
+            }
+            mv.visitVarInsn(ILOAD, REG0 + full);
+            pushInt(size == 2 ? 0xFFFF0000 : full != r ? 0xFFFF00FF : 0xFFFFFF00);
+            mv.visitInsn(IAND);
+            mv.visitInsn(IOR);
         }
+        mv.visitVarInsn(ISTORE, REG0 + full);
+        inLocal[full] = true;
+        dirty[full] = true;
     }
 
     /** Pushes the effective address of a 32-bit-addressed memory operand (Operands.ea, unrolled). */
@@ -340,7 +384,7 @@ final class Emit {
 
     /** Makes a later {@link #loadReg} of r free of translation-state changes (before code paths split). */
     void prepareRead(int size, int r) {
-        if (size == 4) ensureLoaded(r); else spill(fullReg(size, r));
+        ensureLoaded(fullReg(size, r));
     }
 
     /** Pushes Operands.readLin(cpu, TMP, size). */
@@ -354,6 +398,74 @@ final class Emit {
     /** Stack: cpu, lin, size, value -> Operands.writeLin. */
     void writeLin(int size) {
         mv.visitMethodInsn(INVOKESTATIC, OPERANDS, "writeLin", "(" + C + "III)V", false);
+    }
+
+    private static final int SUB32 = io.flatland.jit.Flags.op(io.flatland.jit.Flags.SUB, 4),
+            LOGIC32 = io.flatland.jit.Flags.op(io.flatland.jit.Flags.LOGIC, 4);
+    /** The flag record kind the previous (hand-written) instruction left for certain, or -1. */
+    private int prevRecord = -1, lastRecord = -1;
+
+    private static int recordOf(Insn in) {
+        switch (in.op) {
+            case io.flatland.jit.Op.ALU_GE, io.flatland.jit.Op.ALU_EG, io.flatland.jit.Op.ALU_EI, io.flatland.jit.Op.ALU_AI:
+                return switch (in.sub) {
+                    case io.flatland.jit.Alu.SUB_K, io.flatland.jit.Alu.CMP_K -> SUB32;
+                    case io.flatland.jit.Alu.AND_K, io.flatland.jit.Alu.OR_K, io.flatland.jit.Alu.XOR_K -> LOGIC32;
+                    default -> -1;
+                };
+            case io.flatland.jit.Op.TEST_EG, io.flatland.jit.Op.TEST_EI, io.flatland.jit.Op.TEST_AI:
+                return LOGIC32;
+            default:
+                return -1;
+        }
+    }
+
+    /**
+     * Jumps to {@code target} unless condition {@code cc} holds. Right after a 32-bit
+     * SUB/CMP or logic record this is Flags.cond's own fast path on the record fields just
+     * written (which the JIT compiler forwards from the stores); otherwise a call of Flags.cond.
+     */
+    void branchIfNot(int cc, org.objectweb.asm.Label target) {
+        if (prevRecord == SUB32) {
+            int op = switch (cc) {
+                case 2, 12 -> IF_ICMPGE;
+                case 3, 13 -> IF_ICMPLT;
+                case 4 -> IF_ICMPNE;
+                case 5 -> IF_ICMPEQ;
+                case 6, 14 -> IF_ICMPGT;
+                case 7, 15 -> IF_ICMPLE;
+                default -> -1;
+            };
+            if (op >= 0) {
+                boolean unsigned = cc < 8;
+                cpu();
+                mv.visitFieldInsn(GETFIELD, Translator.CPU, "flagDst", "I");
+                if (unsigned) { mv.visitLdcInsn(Integer.MIN_VALUE); mv.visitInsn(IXOR); }
+                cpu();
+                mv.visitFieldInsn(GETFIELD, Translator.CPU, "flagSrc", "I");
+                if (unsigned) { mv.visitLdcInsn(Integer.MIN_VALUE); mv.visitInsn(IXOR); }
+                mv.visitJumpInsn(op, target);
+                return;
+            }
+        } else if (prevRecord == LOGIC32) {
+            int op = switch (cc) {
+                case 4 -> IFNE;
+                case 5 -> IFEQ;
+                case 8, 12 -> IFGE;
+                case 9, 13 -> IFLT;
+                case 14 -> IFGT;
+                case 15 -> IFLE;
+                default -> -1;
+            };
+            if (op >= 0) {
+                cpu();
+                mv.visitFieldInsn(GETFIELD, Translator.CPU, "flagResult", "I");
+                mv.visitJumpInsn(op, target);
+                return;
+            }
+        }
+        cond(cc);
+        mv.visitJumpInsn(IFEQ, target);
     }
 
     /** Pushes Flags.cond(cpu, cc) as 0/1. */

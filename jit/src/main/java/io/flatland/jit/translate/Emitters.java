@@ -33,6 +33,8 @@ final class Emitters {
         if (in.mem && !in.a32) return NO;   // 16-bit addressing: reference semantics
         int size = in.size;
         MethodVisitor mv = e.mv;
+        if (e.flagsDead != null && e.flagsDead[k]) return pure(e, in);
+        if (in.op == Op.JCC && !in.o32) return NO;
         switch (in.op) {
             case Op.NOP:
                 mv.visitInsn(NOP);   // keeps the instruction's exception range non-empty
@@ -223,38 +225,63 @@ final class Emitters {
 
             case Op.JCC: {
                 if (!in.o32) return NO;
-                int next = e.eips[k + 1];
-                boolean loop = e.selfLoop && last;
-                if (loop) e.ensureAllLoaded();
-                Label notTaken = new Label(), done = new Label();
-                e.cond(in.sub);
-                mv.visitJumpInsn(IFEQ, notTaken);
-                if (loop) e.loopBack();
-                e.jumpTo(next + in.imm);
-                mv.visitJumpInsn(GOTO, done);
+                int next = e.next[k];
+                int target = next + in.imm;
+                int kt = e.internalIndex(target);
+                if (kt >= 0) e.ensureAllLoaded();
+                Label notTaken = new Label();
+                e.branchIfNot(in.sub, notTaken);
+                if (kt >= 0) {
+                    e.internalJump(k, kt);
+                } else if (!last) {
+                    // Taken: leave the region here; not taken: the region goes on.
+                    e.writeBack(e.dirtySet());
+                    e.jumpTo(target);
+                    e.returnRetired(k + 1);
+                } else {
+                    Label done = new Label();
+                    e.jumpTo(target);
+                    mv.visitJumpInsn(GOTO, done);
+                    mv.visitLabel(notTaken);
+                    e.setEip(next);
+                    mv.visitLabel(done);
+                    return DONE_EIP;
+                }
                 mv.visitLabel(notTaken);
-                e.setEip(next);
-                mv.visitLabel(done);
+                if (last) {
+                    e.setEip(next);
+                    return DONE_EIP;
+                }
+                return DONE;
+            }
+            case Op.JMP_REL: {
+                if (!in.o32) return NO;
+                int target = e.next[k] + in.imm;
+                if (!last && e.eips[k + 1] == target) {
+                    mv.visitInsn(NOP);   // followed: the region goes on at the target (within the CS limit)
+                    return DONE;
+                }
+                int kt = e.internalIndex(target);
+                if (kt >= 0) {
+                    e.ensureAllLoaded();
+                    e.internalJump(k, kt);
+                    // Not reached: the block end the translator appends after a last instruction.
+                    e.setEip(target);
+                    return DONE_EIP;
+                }
+                e.jumpTo(target);
                 return DONE_EIP;
             }
-            case Op.JMP_REL:
-                if (!in.o32) return NO;
-                if (e.selfLoop && last) {
-                    e.ensureAllLoaded();
-                    e.loopBack();
-                }
-                e.jumpTo(e.eips[k + 1] + in.imm);
-                return DONE_EIP;
             case Op.CALL_REL:
                 if (!in.o32) return NO;
-                e.checkCsLimit(() -> e.pushInt(e.eips[k + 1] + in.imm));
+                e.checkCsLimit(() -> e.pushInt(e.next[k] + in.imm));
                 e.cpu();
                 e.pushInt(4);
-                e.pushInt(e.eips[k + 1]);
+                e.pushInt(e.next[k]);
                 e.spill(Cpu.ESP);
                 mv.visitMethodInsn(INVOKESTATIC, OPERANDS, "push", "(L" + Translator.CPU + ";II)V", false);
                 e.invalidate(Cpu.ESP);
-                e.setEip(e.eips[k + 1] + in.imm);
+                e.setEip(e.next[k] + in.imm);
                 return DONE_EIP;
             case Op.JMP_E, Op.CALL_E:
                 if (!in.o32) return NO;
@@ -265,7 +292,7 @@ final class Emitters {
                 if (in.op == Op.CALL_E) {
                     e.cpu();
                     e.pushInt(4);
-                    e.pushInt(e.eips[k + 1]);
+                    e.pushInt(e.next[k]);
                     e.spill(Cpu.ESP);
                     mv.visitMethodInsn(INVOKESTATIC, OPERANDS, "push", "(L" + Translator.CPU + ";II)V", false);
                     e.invalidate(Cpu.ESP);
@@ -297,12 +324,97 @@ final class Emitters {
         }
     }
 
-    /** True if the block's last instruction is a near jump (handled here) back to its first. */
-    static boolean selfLoop(java.util.List<Insn> insns, int[] eips) {
-        int n = insns.size();
-        Insn last = insns.get(n - 1);
-        if ((last.op != Op.JCC && last.op != Op.JMP_REL) || !last.o32 || !last.code32 || last.lock) return false;
-        return eips[n] + last.imm == eips[0];
+    /**
+     * An instruction whose flag record is dead ({@link FlagLiveness}): only its result, the
+     * plain int operation (Alu masks it to the size; the register store merges the low bits).
+     */
+    private static int pure(Emit e, Insn in) {
+        MethodVisitor mv = e.mv;
+        int size = in.size;
+        if (in.mem) return pureMemory(e, in);
+        int dst, opcode;
+        Runnable src;
+        switch (in.op) {
+            case Op.ALU_GE -> { dst = in.reg; src = () -> e.loadReg(size, in.rm); opcode = aluOpcode(in.sub); }
+            case Op.ALU_EG -> { dst = in.rm; src = () -> e.loadReg(size, in.reg); opcode = aluOpcode(in.sub); }
+            case Op.ALU_EI -> { dst = in.rm; src = () -> e.pushInt(in.imm); opcode = aluOpcode(in.sub); }
+            case Op.ALU_AI -> { dst = Cpu.EAX; src = () -> e.pushInt(in.imm); opcode = aluOpcode(in.sub); }
+            case Op.TEST_EG, Op.TEST_EI, Op.TEST_AI -> { dst = -1; src = null; opcode = NOP; }
+            case Op.INC_R, Op.DEC_R -> { dst = in.sub; src = () -> e.pushInt(1); opcode = in.op == Op.INC_R ? IADD : ISUB; }
+            case Op.INC_E, Op.DEC_E -> { dst = in.rm; src = () -> e.pushInt(1); opcode = in.op == Op.INC_E ? IADD : ISUB; }
+            case Op.IMUL_GE -> { dst = in.reg; src = () -> e.loadReg(size, in.rm); opcode = IMUL; }
+            case Op.IMUL_GEI -> { dst = in.reg; src = null; opcode = IMUL; }
+            case Op.SHIFT, Op.SHIFT_CL -> {
+                dst = in.rm;
+                src = in.op == Op.SHIFT ? () -> e.pushInt(in.imm) : () -> e.loadReg(4, Cpu.ECX);
+                // The JVM masks shift and rotate distances to 5 bits, as Alu.shift does (size 4).
+                opcode = switch (in.sub) {
+                    case Alu.SHL_K, Alu.SAL_K -> ISHL;
+                    case Alu.SHR_K -> IUSHR;
+                    case Alu.SAR_K -> ISHR;
+                    case Alu.ROL_K -> -1;
+                    default -> -2;   // ROR
+                };
+            }
+            default -> throw new IllegalStateException("not elidable: " + in.op);
+        }
+        if (opcode == NOP || dst < 0) {   // CMP, TEST: nothing but a placeholder for the fault range
+            mv.visitInsn(NOP);
+            return DONE;
+        }
+        e.regStoreBegin(size, dst);
+        if (in.op == Op.IMUL_GEI) {
+            e.loadReg(size, in.rm);
+            e.pushInt(in.imm);
+        } else {
+            e.loadReg(size, dst);
+            src.run();
+        }
+        if (opcode == -1) mv.visitMethodInsn(INVOKESTATIC, "java/lang/Integer", "rotateLeft", "(II)I", false);
+        else if (opcode == -2) mv.visitMethodInsn(INVOKESTATIC, "java/lang/Integer", "rotateRight", "(II)I", false);
+        else mv.visitInsn(opcode);
+        e.regStoreEnd(size);
+        return DONE;
+    }
+
+    /** Memory forms with a dead flag record: the same accesses (and faults) as the full form, no record. */
+    private static int pureMemory(Emit e, Insn in) {
+        MethodVisitor mv = e.mv;
+        int size = in.size;
+        int opcode = in.op == Op.TEST_EG || in.op == Op.TEST_EI ? NOP : aluOpcode(in.sub);
+        if (opcode == NOP) {
+            // CMP or TEST: only the read remains.
+            e.readRm(in, size);
+            mv.visitInsn(POP);
+            return DONE;
+        }
+        if (in.op == Op.ALU_GE) {
+            e.regStoreBegin(size, in.reg);
+            e.loadReg(size, in.reg);
+            e.readRm(in, size);
+            mv.visitInsn(opcode);
+            e.regStoreEnd(size);
+            return DONE;
+        }
+        // ALU_EG / ALU_EI: read-modify-write exactly as the full form, with the plain operation.
+        if (in.op == Op.ALU_EG) e.prepareRead(size, in.reg);
+        e.readModifyWrite(in, size, () -> {
+            if (in.op == Op.ALU_EG) e.loadReg(size, in.reg); else e.pushInt(in.imm);
+            mv.visitInsn(opcode);
+        });
+        return DONE;
+    }
+
+    private static int aluOpcode(int kind) {
+        return switch (kind) {
+            case Alu.ADD_K -> IADD;
+            case Alu.OR_K -> IOR;
+            case Alu.AND_K -> IAND;
+            case Alu.SUB_K -> ISUB;
+            case Alu.XOR_K -> IXOR;
+            case Alu.CMP_K -> NOP;
+            default -> throw new IllegalStateException("not elidable: ALU " + kind);
+        };
     }
 
     /** reg = Alu.op(reg, src) (CMP only records flags). */

@@ -26,8 +26,12 @@ public final class JitEngine {
         void afterBlock(Cpu cpu, Block block, int retired);
     }
 
-    /** Instructions one call of a looping block may retire (keeps its counters in int range). */
-    private static final long MAX_ROOM = 1 << 28;
+    /**
+     * Instructions one call of a region may retire: keeps its counters in int range, and makes
+     * a long-running loop come back to this loop (exit requests, asynchronous interrupts) about
+     * every millisecond.
+     */
+    private static final long MAX_ROOM = 1 << 20;
 
     private final Cpu cpu;
     private final Interpreter interp;
@@ -158,8 +162,8 @@ public final class JitEngine {
 
     /**
      * Instructions of {@code b} before the one at {@code eip} (the reference semantics set EIP
-     * before they run), for the instruction count reported with an unexpected exit. Passes a
-     * self-loop completed earlier are not known here.
+     * before they run), for the instruction count reported with an unexpected exit. Iterations of
+     * loops completed earlier in the same run are not known here.
      */
     private static int retiredBefore(Block b, int eip) {
         for (int k = 0; k < b.length; k++) {

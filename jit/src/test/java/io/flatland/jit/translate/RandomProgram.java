@@ -72,9 +72,15 @@ final class RandomProgram {
                 byte[] body = chunk(2 + rnd.nextInt(20));
                 out.writeBytes(body);
                 emit(out, 0xFF, 0x0D); imm32(out, LockstepMachine.COUNTERS + 8);
-                int back = -(body.length + 6 + 2);
-                if (back >= -128) emit(out, 0x75, back & 0xFF);
-                else { emit(out, 0x0F, 0x85); imm32(out, back - 4); }
+                if (rnd.nextBoolean()) {
+                    // dec; jz out; jmp body (a backward unconditional jump inside a region)
+                    emit(out, 0x74, 5);
+                    emit(out, 0xE9); imm32(out, -(body.length + 6 + 2 + 5));
+                } else {
+                    int back = -(body.length + 6 + 2);
+                    if (back >= -128) emit(out, 0x75, back & 0xFF);
+                    else { emit(out, 0x0F, 0x85); imm32(out, back - 4); }
+                }
                 done += body.length / 3 * n;
             } else {
                 byte[] c = chunk(2 + rnd.nextInt(30));
@@ -97,7 +103,11 @@ final class RandomProgram {
                 int dist = 0;
                 for (int j = i; j < i + skip; j++) dist += insns.get(j).length;
                 int cc = rnd.nextInt(16);
-                if (dist < 128 && rnd.nextBoolean()) emit(out, 0x70 + cc, dist);
+                if (rnd.nextInt(4) == 0) {
+                    // Unconditional forward jump (regions follow it; the skipped code is dead).
+                    if (dist < 128 && rnd.nextBoolean()) emit(out, 0xEB, dist);
+                    else { emit(out, 0xE9); imm32(out, dist); }
+                } else if (dist < 128 && rnd.nextBoolean()) emit(out, 0x70 + cc, dist);
                 else { emit(out, 0x0F, 0x80 + cc); imm32(out, dist); }
             }
             out.writeBytes(insns.get(i));

@@ -91,6 +91,33 @@ class SpecialCasesTest {
         assertTrue(faults > 0, "the #PF was raised inside a translated block");
     }
 
+    /**
+     * Flag liveness around faults: in a loop inside one region, a memory read-modify-write whose
+     * own flags are dead (the loop's CMP overwrites them) faults on a later iteration; the flags
+     * seen at the fault must be those of the SHL before it, which is therefore not elided.
+     */
+    @Test
+    void deadFlagsAroundAFaultInALoop() {
+        int pfHandler = 0x6000;
+        Code c = new Code(CODE);
+        c.movEaxImm(SCRATCH + 0x1000 - 256).b(0x31, 0xC9);                 // mov eax, ...; xor ecx, ecx
+        c.label("top");
+        c.b(0x01, 0xC1).b(0x8B, 0x10).b(0xC1, 0xE2, 0x03);                 // add ecx,eax; mov edx,[eax]; shl edx,3
+        c.b(0x31, 0x50, 0x40).b(0x83, 0xC0, 0x04);                          // xor [eax+0x40],edx; add eax,4
+        c.b(0x3D).d(SCRATCH + 0x1000 + 128).b(0x0F, 0x82).rel("top");       // cmp eax, end; jb top
+        c.b(0x89, 0x0D).d(RESULT).cliHlt();
+        Code pf = new Code(pfHandler);
+        pf.b(0x50, 0x0F, 0x20, 0xD0, 0xC1, 0xE8, 0x0C, 0xC1, 0xE0, 0x02, 0x05).d(PAGE_DIR + 0x1000);
+        pf.b(0x83, 0x08, 0x01, 0x0F, 0x20, 0xD0, 0x0F, 0x01, 0x38, 0x58, 0x83, 0xC4, 0x04, 0xCF);
+        long faults = lockstep("dead flags and a fault", c, m -> {
+            m.enablePaging();
+            m.load(pfHandler, pf.bytes());
+            m.gate(14, pfHandler);
+            m.ram.write32(pte(SCRATCH + 0x1000), (SCRATCH + 0x1000) | 6);   // not present
+        });
+        assertTrue(faults > 0, "the #PF was raised inside a translated region");
+    }
+
     @Test
     void indirectCallsAndJumps() {
         Code c = new Code(CODE);
