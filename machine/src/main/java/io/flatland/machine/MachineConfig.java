@@ -79,7 +79,7 @@ public final class MachineConfig {
         private String kernelName;
         private final List<MultibootLoader.Module> modules = new ArrayList<>();
         private String append;
-        private Accel accel = Accel.INTERP;
+        private Accel accel = Accel.JIT;
         private boolean icount;
         private OutputStream serialOut = System.out;
         private InputStream serialIn;

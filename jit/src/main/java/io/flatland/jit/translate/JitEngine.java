@@ -125,7 +125,10 @@ public final class JitEngine {
             }
             prev = null;
             interpreted++;
-            ExitReason why = interp.run(cpu, 1);
+            // Cold or untranslatable code, or an event due inside the block: the interpreter
+            // runs to the end of the basic block (exact events and interrupts included), so
+            // the next lookup happens at a block entry.
+            ExitReason why = interp.runToBlockEnd(cpu, end - cpu.icount);
             if (why != ExitReason.BUDGET) return why;
         }
     }

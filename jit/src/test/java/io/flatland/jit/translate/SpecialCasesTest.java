@@ -73,7 +73,7 @@ class SpecialCasesTest {
     void selfLoopFaultsInLaterIteration() {
         int pfHandler = 0x6000;
         Code c = new Code(CODE);
-        c.movEaxImm(SCRATCH + 0x1000 - 64).b(0x31, 0xC9);                  // mov eax, ...; xor ecx, ecx
+        c.movEaxImm(SCRATCH + 0x1000 - 512).b(0x31, 0xC9);                 // mov eax, ...; xor ecx, ecx (128 passes before the fault)
         c.label("top");
         c.b(0x8B, 0x10).b(0x01, 0xD1).b(0x83, 0xC0, 0x04);                   // mov edx,[eax]; add ecx,edx; add eax,4
         c.b(0x89, 0x48, 0x40);                                             // mov [eax+0x40], ecx

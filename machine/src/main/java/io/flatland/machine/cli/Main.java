@@ -42,7 +42,7 @@ public final class Main {
               -nographic, -display none, -device isa-debug-exit,iobase=0xf4,iosize=0x04
                                       accepted; isa-debug-exit is always present at 0xF4
             Flatland options:
-              -accel interp|jit       execution engine (default interp)
+              -accel interp|jit       execution engine (default jit)
               --icount                virtual time from instructions (1 insn = 1 ns): repeatable runs
               --max-insns N           stop after N instructions (exit status 4)
               --stats FILE            write counters and POST milestones as JSON

@@ -18,7 +18,7 @@ final class Options {
     String serial = "stdio";
     String serialFile;
     boolean noReboot;
-    Accel accel = Accel.INTERP;
+    Accel accel = Accel.JIT;
     String statsFile;
     boolean icount;
     long maxInsns = Long.MAX_VALUE;

@@ -43,13 +43,15 @@ class KernelModelTest {
         return cases;
     }
 
+    /** Both engines: the interpreter is the reference, the JIT is the default. */
     @TestFactory
     Stream<DynamicTest> everyGoldenTranscriptIsReproduced() throws IOException {
-        return cases().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> boot(c)));
+        return cases().stream().flatMap(c -> Stream.of("interp", "jit")
+                .map(accel -> DynamicTest.dynamicTest(c.name() + " (" + accel + ")", () -> boot(c, accel))));
     }
 
-    private static void boot(Case c) throws IOException {
-        String[] args = {"-m", "128M", "-kernel", "prebuilt/kernel",
+    private static void boot(Case c, String accel) throws IOException {
+        String[] args = {"-accel", accel, "-m", "128M", "-kernel", "prebuilt/kernel",
                 "-initrd", "prebuilt/pm,prebuilt/rs,prebuilt/vm,prebuilt/echo,prebuilt/init",
                 "-append", c.append(), "-serial", "stdio", "-display", "none", "-no-reboot",
                 "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "--icount", "--max-insns", "20000000000"};
