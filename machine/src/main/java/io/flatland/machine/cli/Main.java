@@ -31,6 +31,8 @@ public final class Main {
     static final String USAGE = """
             usage: flatland -kernel FILE [options]      boot a Multiboot kernel, as qemu-system-i386 does
                    flatland boot [boot options] [options]  boot the embedded kernel model
+                   flatland bench jmh|boot|baseline ...     benchmarks (see README, Measuring)
+                   flatland gate [--baseline REV] ...       performance regression gate
 
             QEMU options:
               -kernel FILE            Multiboot v1 kernel (ELF32, or a.out kludge)
