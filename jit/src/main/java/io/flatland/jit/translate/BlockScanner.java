@@ -21,6 +21,9 @@ final class BlockScanner {
 
     static final int MAX_INSNS = Integer.getInteger("flatland.jit.maxInsns", 64);
 
+    /** Debug switch: end regions at direct calls instead of following them. */
+    static final boolean FOLLOW_CALLS = !Boolean.getBoolean("flatland.jit.noFollowCalls");
+
     static final boolean CLOSE_LOOPS = !Boolean.getBoolean("flatland.jit.openLoops");
 
     private static boolean continuesRegion(Insn in) {
@@ -69,7 +72,9 @@ final class BlockScanner {
             out.add(in);
             if (seen != null) seen[off] = true;
             int next = off + in.len;
-            if (regions && in.op == io.flatland.jit.Op.JMP_REL && in.o32 && in.code32 && !in.lock) {
+            if (regions && (in.op == io.flatland.jit.Op.JMP_REL || in.op == io.flatland.jit.Op.CALL_REL && FOLLOW_CALLS)
+                    && in.o32 && in.code32 && !in.lock) {
+                // A direct call is followed like a jump (its push is emitted in line).
                 int target = next + in.imm;
                 if (target >= 0 && target < 0x1000 && !seen[target] && out.size() < MAX_INSNS) {
                     off = target;

@@ -108,10 +108,18 @@ final class Emit {
         for (int r = 0; r < 8; r++) ensureLoaded(r);
     }
 
+    /**
+     * Registers (bit r) the region may write in a local: a register outside this set always has
+     * its local equal to cpu.reg, so an internal target need not count it as dirty.
+     */
+    int writable = 0xFF;
+    /** Registers some instruction of the region stored in a local (what {@link #writable} can be narrowed to). */
+    int everStored;
+
     void allDirty() {
         for (int r = 0; r < 8; r++) {
             inLocal[r] = true;
-            dirty[r] = true;
+            dirty[r] = (writable >> r & 1) != 0;
         }
     }
 
@@ -273,6 +281,7 @@ final class Emit {
         mv.visitVarInsn(ISTORE, REG0 + full);
         inLocal[full] = true;
         dirty[full] = true;
+        everStored |= 1 << full;
     }
 
     /** Pushes the effective address of a 32-bit-addressed memory operand (Operands.ea, unrolled). */

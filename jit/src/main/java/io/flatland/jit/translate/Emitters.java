@@ -274,6 +274,16 @@ final class Emitters {
             }
             case Op.CALL_REL:
                 if (!in.o32) return NO;
+                if (!last && e.eips[k + 1] == e.next[k] + in.imm) {
+                    // Followed: the target is an instruction of the region, so within the CS limit (checked on entry).
+                    e.cpu();
+                    e.pushInt(4);
+                    e.pushInt(e.next[k]);
+                    e.spill(Cpu.ESP);
+                    mv.visitMethodInsn(INVOKESTATIC, OPERANDS, "push", "(L" + Translator.CPU + ";II)V", false);
+                    e.invalidate(Cpu.ESP);
+                    return DONE;
+                }
                 e.checkCsLimit(() -> e.pushInt(e.next[k] + in.imm));
                 e.cpu();
                 e.pushInt(4);

@@ -28,6 +28,8 @@ final class FlagLiveness {
         for (int k = n - 1; k >= 0; k--) {
             Insn in = insns.get(k);
             if (in.op == Op.JMP_REL && k < n - 1) continue;   // a followed jump: its successor is the next instruction
+            // A store that kills the region's page exits right after it (self-modifying code): the record is visible there.
+            if (k < n - 1 && InsnKinds.mayStore(in)) live = true;
             boolean simple = in.code32 && !in.lock;
             boolean fault = !simple || mayFault(in);
             if (simple && !live && elidable(in)) {

@@ -79,7 +79,9 @@ final class Translator {
         byte[] bytes;
         Block b;
         try {
-            bytes = generate(insns, eips, next);
+            bytes = generate(insns, eips, next, 0xFF);
+            // Loops: internal targets count every register as dirty unless told which ones the region writes.
+            if (lastHadTargets && lastEverStored != 0xFF) bytes = generate(insns, eips, next, lastEverStored);
             if (bytes.length > MAX_CLASS_BYTES && insns.size() > 1) {
                 lastTooBig = bytes.length;
                 return null;
@@ -102,7 +104,11 @@ final class Translator {
         return b;
     }
 
-    private byte[] generate(List<Insn> insns, int[] eips, int[] next) {
+    /** Of the last {@link #generate}: whether the region has internal branch targets, and Emit.everStored. */
+    private boolean lastHadTargets;
+    private int lastEverStored;
+
+    private byte[] generate(List<Insn> insns, int[] eips, int[] next, int writable) {
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES) {
             // Frames only ever merge Cpu/Block references with themselves; never load classes here.
             @Override
@@ -139,6 +145,7 @@ final class Translator {
         int n = insns.size();
         Emit e = new Emit(mv, eips, useEmitters);
         e.next = next;
+        e.writable = writable;
         if (useEmitters) e.targets = internalTargets(insns, eips, next);
         if (useEmitters && !NO_FLAG_LIVENESS) e.flagsDead = FlagLiveness.dead(insns);
         // Handlers must be declared before their labels are visited.
@@ -175,7 +182,7 @@ final class Translator {
                 mv.visitFieldInsn(GETFIELD, BLOCK, "dead", "Z");
                 mv.visitJumpInsn(IFEQ, alive);
                 e.writeBack(e.dirtySet());
-                e.setEip(next[k]);
+                e.setEip(eips[k + 1]);   // not next[k] after a followed call
                 e.returnRetired(k + 1);
                 mv.visitLabel(alive);
             }
@@ -221,6 +228,8 @@ final class Translator {
         mv.visitMaxs(0, 0);
         mv.visitEnd();
         cw.visitEnd();
+        lastHadTargets = e.targets != null;
+        lastEverStored = e.everStored;
         return cw.toByteArray();
     }
 

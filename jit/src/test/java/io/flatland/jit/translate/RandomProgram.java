@@ -95,7 +95,7 @@ final class RandomProgram {
     /** Straight-line instructions with forward Jccs that stay inside the chunk. */
     private byte[] chunk(int n) {
         List<byte[]> insns = new ArrayList<>();
-        for (int i = 0; i < n; i++) insns.add(instruction());
+        for (int i = 0; i < n; i++) insns.add(rnd.nextInt(10) == 0 ? subroutine() : instruction());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (int i = 0; i < n; i++) {
             if (rnd.nextInt(6) == 0) {
@@ -113,6 +113,41 @@ final class RandomProgram {
             out.writeBytes(insns.get(i));
         }
         return out.toByteArray();
+    }
+
+    /**
+     * A direct call and return: {@code call f; jmp over; f: body; ret; over:} (a region follows
+     * the call and the ret leaves it), or {@code call $+5; pop r} (the get-EIP idiom).
+     */
+    private byte[] subroutine() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        if (rnd.nextInt(3) == 0) {
+            int r = rnd.nextInt(7);
+            emit(out, 0xE8); imm32(out, 0);
+            emit(out, 0x58 + (r >= Cpu.ESP ? r + 1 : r));
+            return out.toByteArray();
+        }
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        int m = 1 + rnd.nextInt(6);
+        for (int i = 0; i < m; i++) body.writeBytes(stackNeutral());
+        emit(out, 0xE8); imm32(out, 5);
+        emit(out, 0xE9); imm32(out, body.size() + 1);
+        out.writeBytes(body.toByteArray());
+        emit(out, 0xC3);
+        return out.toByteArray();
+    }
+
+    /** An instruction that leaves ESP alone (so a subroutine body returns where it was called from). */
+    private byte[] stackNeutral() {
+        for (;;) {
+            byte[] b = instruction();
+            int i = 0;
+            while (i < b.length - 1 && b[i] == 0x66) i++;
+            int op = b[i] & 0xFF;
+            if (op >= 0x50 && op <= 0x5F || op == 0x9C) continue;
+            if (op == 0xFF && i + 1 < b.length && ((b[i + 1] >> 3) & 7) == 6) continue;
+            return b;
+        }
     }
 
     /** One valid, bounded instruction. */

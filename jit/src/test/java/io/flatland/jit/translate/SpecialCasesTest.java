@@ -152,6 +152,21 @@ class SpecialCasesTest {
         lockstep("store into current block", fixPatch(c), m -> { });
     }
 
+    @Test
+    void deadFlagsOfAStoreIntoCurrentBlock() {
+        // The add's record is overwritten by the xor (dead in the region), but the add hits the region's
+        // own page: the region exits right after it, where its flags must be visible.
+        Code c = new Code(CODE);
+        c.movMemImm(COUNTER, 20).label("top");
+        c.b(0xA0).d(COUNTER);                                          // mov al, [counter]
+        c.b(0x00, 0x05).abs("patch");                                  // add [patch], al: rewrites the imm below
+        c.b(0xB8).label("patch").d(1);                                 // mov eax, imm (patched)
+        c.b(0x31, 0xD2);                                               // xor edx, edx: kills the add's flags
+        c.addMemEax(RESULT);
+        c.loop(COUNTER, "top").cliHlt();
+        lockstep("dead flags of a store into current block", c, m -> { });
+    }
+
     /** "patch" labels the opcode byte B8 position + 1 already (label set after emitting B8). */
     private static Code fixPatch(Code c) { return c; }
 
