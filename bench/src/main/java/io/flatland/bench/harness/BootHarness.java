@@ -33,7 +33,7 @@ final class BootHarness {
         Integer n;
         int runs = 10;
         boolean vsQemu;
-        String accel = "interp";
+        String accel = "jit";          // the emulator's default engine
         boolean icount;
         Path jar;
         Path root;
