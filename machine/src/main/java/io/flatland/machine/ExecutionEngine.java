@@ -10,11 +10,36 @@ import io.flatland.jit.translate.JitEngine;
 public interface ExecutionEngine {
     ExitReason run(Cpu cpu, long maxInstructions);
 
+    /**
+     * Counters that describe the engine itself (the JIT's regions and translations). They are
+     * the only counters allowed to differ between engines, so they stay out of
+     * {@link Machine#counters()} and appear only in --stats.
+     */
+    default java.util.Map<String, Long> engineCounters() {
+        return java.util.Map.of();
+    }
+
     /** A fresh engine (with empty code caches) for {@code cpu}. */
     static ExecutionEngine create(Accel accel, Cpu cpu) {
         if (accel == Accel.JIT) {
             JitEngine jit = new JitEngine(cpu);
-            return jit::run;
+            return new ExecutionEngine() {
+                @Override
+                public ExitReason run(Cpu c, long maxInstructions) {
+                    return jit.run(c, maxInstructions);
+                }
+
+                @Override
+                public java.util.Map<String, Long> engineCounters() {
+                    java.util.Map<String, Long> m = new java.util.LinkedHashMap<>();
+                    m.put("jit_regions_run", jit.blocksRun);
+                    m.put("jit_interpreted_block_runs", jit.interpreted);
+                    m.put("jit_faults_in_regions", jit.faultsInBlocks);
+                    m.put("jit_translations", jit.translatedBlocks());
+                    m.put("jit_translation_failures", jit.translationFailures());
+                    return m;
+                }
+            };
         }
         Interpreter interpreter = new Interpreter(cpu);
         return interpreter::run;

@@ -236,6 +236,11 @@ public final class Machine implements AutoCloseable {
      * CR3 loads, exceptions/interrupts by vector, interrupts by IRQ line, I/O operations, ...),
      * host-time fields left out: equal between two --icount runs of the same guest.
      */
+    /** Counters of the execution engine itself (empty for the interpreter); see {@link ExecutionEngine#engineCounters}. */
+    public java.util.Map<String, Long> engineCounters() {
+        return engine == null ? java.util.Map.of() : engine.engineCounters();
+    }
+
     public java.util.Map<String, Long> counters() {
         return Stats.counters(this);
     }

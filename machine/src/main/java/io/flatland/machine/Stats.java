@@ -33,6 +33,7 @@ final class Stats {
         sparse(sb, "interrupts_by_vector", cpu.interruptsByVector);
         sparse(sb, "interrupts_by_line", m.pic().acknowledgedByLine());
         field(sb, "spurious_interrupts", m.pic().spurious());
+        for (java.util.Map.Entry<String, Long> e : m.engineCounters().entrySet()) field(sb, e.getKey(), e.getValue());
         sb.append("  \"post_milestones\": [");
         boolean first = true;
         for (PostPort.Milestone p : m.milestones()) {
