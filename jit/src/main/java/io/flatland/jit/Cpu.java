@@ -93,8 +93,6 @@ public final class Cpu {
      */
     public int codeEpoch;
 
-    /** Superseded by {@link #fpu}; not read or written any more. */
-    public int fpuControl = 0x37F, fpuStatus, fpuTag = 0xFFFF;
     /** x87 FPU registers, status, control and pointers (see X87). */
     public final io.flatland.jit.fpu.FpuState fpu = new io.flatland.jit.fpu.FpuState();
 

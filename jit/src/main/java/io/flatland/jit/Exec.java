@@ -60,21 +60,7 @@ public final class Exec {
             case Op.NOP, Op.NOP_E -> c.eip = next(c, in);
 
             // ---- ALU ----
-            case Op.ALU_EG -> {
-                int src = getReg(c, size, in.reg);
-                if (in.mem) {
-                    if (in.sub == Alu.CMP_K) {
-                        Alu.sub(c, size, read(c, in.seg, ea(c, in), size), src);
-                    } else {
-                        int lin = rmwLinear(c, in, size);
-                        writeLin(c, lin, size, Alu.alu(c, in.sub, size, readLin(c, lin, size), src));
-                    }
-                } else {
-                    int r = Alu.alu(c, in.sub, size, getReg(c, size, in.rm), src);
-                    if (in.sub != Alu.CMP_K) setReg(c, size, in.rm, r);
-                }
-                c.eip = next(c, in);
-            }
+            case Op.ALU_EG -> { aluRm(c, in, size, getReg(c, size, in.reg)); c.eip = next(c, in); }
             case Op.ALU_GE -> {
                 int src = readRm(c, in, size);
                 int r = Alu.alu(c, in.sub, size, getReg(c, size, in.reg), src);
@@ -86,21 +72,7 @@ public final class Exec {
                 if (in.sub != Alu.CMP_K) setReg(c, size, Cpu.EAX, r);
                 c.eip = next(c, in);
             }
-            case Op.ALU_EI -> {
-                int src = in.imm;
-                if (in.mem) {
-                    if (in.sub == Alu.CMP_K) {
-                        Alu.sub(c, size, read(c, in.seg, ea(c, in), size), src);
-                    } else {
-                        int lin = rmwLinear(c, in, size);
-                        writeLin(c, lin, size, Alu.alu(c, in.sub, size, readLin(c, lin, size), src));
-                    }
-                } else {
-                    int r = Alu.alu(c, in.sub, size, getReg(c, size, in.rm), src);
-                    if (in.sub != Alu.CMP_K) setReg(c, size, in.rm, r);
-                }
-                c.eip = next(c, in);
-            }
+            case Op.ALU_EI -> { aluRm(c, in, size, in.imm); c.eip = next(c, in); }
             case Op.TEST_EG -> {
                 Alu.and(c, size, readRm(c, in, size), getReg(c, size, in.reg));
                 c.eip = next(c, in);
@@ -199,6 +171,21 @@ public final class Exec {
                 c.eip = next(c, in);
             }
             default -> executeRest(c, in);
+        }
+    }
+
+    /** ALU op with an r/m destination: CMP only reads it, the others read-modify-write it. */
+    private static void aluRm(Cpu c, Insn in, int size, int src) {
+        if (in.mem) {
+            if (in.sub == Alu.CMP_K) {
+                Alu.sub(c, size, read(c, in.seg, ea(c, in), size), src);
+            } else {
+                int lin = rmwLinear(c, in, size);
+                writeLin(c, lin, size, Alu.alu(c, in.sub, size, readLin(c, lin, size), src));
+            }
+        } else {
+            int r = Alu.alu(c, in.sub, size, getReg(c, size, in.rm), src);
+            if (in.sub != Alu.CMP_K) setReg(c, size, in.rm, r);
         }
     }
 
