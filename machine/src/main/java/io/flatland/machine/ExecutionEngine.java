@@ -36,6 +36,7 @@ public interface ExecutionEngine {
                     m.put("jit_interpreted_block_runs", jit.interpreted);
                     m.put("jit_faults_in_regions", jit.faultsInBlocks);
                     m.put("jit_translations", jit.translatedBlocks());
+                    m.put("jit_regions_grown", jit.regionsGrown);
                     m.put("jit_translation_failures", jit.translationFailures());
                     return m;
                 }

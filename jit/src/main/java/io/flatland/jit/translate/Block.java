@@ -18,7 +18,9 @@ import io.flatland.jit.Cpu;
  * page along not-taken conditional branches and followed unconditional jumps (in that order,
  * at most {@link BlockScanner#MAX_INSNS}); branches to instructions of the region are
  * bytecode jumps, so loops run inside {@code run}. A backward branch continues only while
- * the room allows a further {@code length} instructions.
+ * the room allows a further {@code length} instructions. A region may hold further paths of
+ * the same page, reached from branches and indirect transfers of the region: see
+ * {@link BlockScanner} and {@link ExitProfile}.
  */
 public abstract class Block {
     /** Linear EIP (offset in CS) and physical address of the first instruction. */
@@ -33,10 +35,51 @@ public abstract class Block {
     public boolean dead;
     /** Successors seen after this block (direct-mapped by EIP parity), so a chain costs a field read. */
     public Block succ0, succ1;
+    /**
+     * Index of the instruction this instance starts at. A grown region can be entered at any
+     * of its labelled instructions: one instance per entry, all of the same class (compiled
+     * once), registered in the code cache at each entry's address.
+     */
+    int entry;
+    /** On a region's first instance: the indices of its further entries (null: single entry). */
+    int[] entries;
+    /** Further roots the region was translated with (null: none); a regrown region keeps them. */
+    int[] roots;
+    /** Where the region exits to, while the dispatcher still watches (null: not or no longer). */
+    ExitProfile profile;
+    /** The profile has seen enough: the dispatcher decides on growing before the next run. */
+    boolean growDue;
     /** Link in the code cache's list of blocks on the same physical page. */
     Block nextOnPage;
 
     protected Block() { }
 
     public abstract int run(Cpu cpu, int room);
+
+    /** A new instance of the same translated class (generated classes with entries override it). */
+    protected Block newInstance() {
+        throw new UnsupportedOperationException("single-entry block");
+    }
+
+    /** The instance of this region that starts at its instruction {@code k}. */
+    Block entryAt(int k) {
+        Block s = newInstance();
+        s.entry = k;
+        s.eip = eips[k];
+        s.phys = phys + (eips[k] - eip);   // same page: linear and physical offsets agree
+        s.lastEip = lastEip;
+        s.eips = eips;
+        s.length = length;
+        s.roots = roots;
+        s.profile = profile;
+        return s;
+    }
+
+    /** Whether an instruction of the region starts at {@code eip}. */
+    boolean holds(int eip) {
+        for (int k = 0; k < length; k++) {
+            if (eips[k] == eip) return true;
+        }
+        return false;
+    }
 }

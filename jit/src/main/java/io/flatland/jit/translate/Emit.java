@@ -33,14 +33,20 @@ final class Emit {
     /** Per instruction: its flag record is dead and only its result is emitted (null: none). */
     boolean[] flagsDead;
 
-    Emit(MethodVisitor mv, int[] eips, boolean handWritten) {
+    Emit(MethodVisitor mv, java.util.List<Insn> insns, int[] eips, int[] next, boolean[] pathEnd, boolean handWritten) {
         this.mv = mv;
+        this.insns = insns;
         this.eips = eips;
+        this.next = next;
+        this.pathEnd = pathEnd;
         this.handWritten = handWritten;
     }
 
+    final java.util.List<Insn> insns;
     /** Per instruction: the address after it (its fall-through). */
-    int[] next;
+    final int[] next;
+    /** Per instruction: the next one in the region is not its fall-through (see {@link BlockScanner.Scan}). */
+    final boolean[] pathEnd;
 
     /** Per instruction index: the label of an internal branch target (null if none). */
     org.objectweb.asm.Label[] targets;
@@ -69,11 +75,13 @@ final class Emit {
         int n = eips.length - 1;
         int delta = kSrc + 1 - kTgt;
         if (kTgt > kSrc) {
+            if (storesBeforeBranch(kSrc)) exitIfDead(kSrc, eips[kTgt]);
             if (delta != 0) mv.visitIincInsn(DONE, delta);
             mv.visitJumpInsn(GOTO, targets[kTgt]);
             return;
         }
         org.objectweb.asm.Label out = new org.objectweb.asm.Label();
+        if (storesBeforeBranch(kSrc)) exitIfDead(kSrc, eips[kTgt]);
         mv.visitIincInsn(DONE, delta);
         mv.visitVarInsn(ILOAD, DONE);
         pushInt(n);
@@ -83,9 +91,17 @@ final class Emit {
         mv.visitJumpInsn(GOTO, targets[kTgt]);
         mv.visitLabel(out);
         mv.visitIincInsn(DONE, -delta);
-        writeBack(dirtySet());
-        setEip(eips[kTgt]);
-        returnRetired(kSrc + 1);
+        exit(eips[kTgt], kSrc + 1);
+    }
+
+    /**
+     * Whether instruction k may write memory before its branch inside the region: a call's
+     * push, or a store at the end of a path that runs into held code (jumps never store).
+     */
+    private boolean storesBeforeBranch(int k) {
+        Insn in = insns.get(k);
+        boolean call = in.op == io.flatland.jit.Op.CALL_REL || in.op == io.flatland.jit.Op.CALL_E;
+        return (call || !InsnKinds.endsBlock(in)) && InsnKinds.mayStore(in);
     }
 
     /** At an internal target label: the state every branch to it guarantees. */
@@ -95,12 +111,111 @@ final class Emit {
         lastRecord = -1;
     }
 
-    /** Pushes DONE + count and returns it. */
-    void returnRetired(int count) {
-        mv.visitVarInsn(ILOAD, DONE);
+    /** At the start of a later path: only branches arrive, all in the state {@link #atTarget} describes. */
+    void startPath() {
+        allDirty();
+        lastRecord = -1;
+    }
+
+    /**
+     * After instruction k stored to memory: if the store hit this region's page (the code cache
+     * killed the region), leave with EIP at {@code nextEip} before a stale instruction runs.
+     */
+    void exitIfDead(int k, int nextEip) {
+        org.objectweb.asm.Label alive = new org.objectweb.asm.Label();
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitFieldInsn(GETFIELD, Translator.BLOCK, "dead", "Z");
+        mv.visitJumpInsn(IFEQ, alive);
+        exit(nextEip, k + 1);
+        mv.visitLabel(alive);
+    }
+
+    /**
+     * An indirect transfer of instruction k whose target (already checked against the CS limit
+     * and with every other effect done) is in local TMP: a branch to the matching labelled
+     * instruction of the region (a return address, a profiled target, the entry, a loop head),
+     * else {@code cpu.eip = TMP} and the caller's exit.
+     */
+    void dispatchIndirect(int k) {
+        java.util.TreeMap<Integer, Integer> byEip = new java.util.TreeMap<>();
+        if (targets != null) {
+            for (int j = 0; j < eips.length - 1; j++) {
+                if (targets[j] != null) byEip.putIfAbsent(eips[j], j);
+            }
+        }
+        if (!byEip.isEmpty()) {
+            ensureAllLoaded();
+            org.objectweb.asm.Label exit = new org.objectweb.asm.Label();
+            int[] keys = new int[byEip.size()];
+            org.objectweb.asm.Label[] stubs = new org.objectweb.asm.Label[keys.length];
+            int i = 0;
+            for (int key : byEip.keySet()) {
+                keys[i] = key;
+                stubs[i++] = new org.objectweb.asm.Label();
+            }
+            mv.visitVarInsn(ILOAD, TMP);
+            mv.visitLookupSwitchInsn(exit, keys, stubs);
+            for (i = 0; i < keys.length; i++) {
+                mv.visitLabel(stubs[i]);
+                internalJump(k, byEip.get(keys[i]));
+            }
+            mv.visitLabel(exit);
+        }
+        cpu();
+        mv.visitVarInsn(ILOAD, TMP);
+        mv.visitFieldInsn(PUTFIELD, Translator.CPU, "eip", "I");
+    }
+
+    /** Locals of a shared exit: the EIP to leave at, and the instructions retired (added to DONE). */
+    static final int EXIT_EIP = 17, EXIT_N = 18;
+    /** Shared exits by the registers they write back (and whether they set EIP), emitted at the method's end. */
+    private final java.util.Map<String, org.objectweb.asm.Label> exitLabels = new java.util.LinkedHashMap<>();
+    private final java.util.Map<String, boolean[]> exitSets = new java.util.HashMap<>();
+
+    /**
+     * Leaves the region with EIP = {@code eip} after {@code count} more instructions (DONE +
+     * count retired): the registers dirty now are written back by an exit shared with every
+     * other exit that has the same ones dirty, so each exit costs a few bytes of bytecode.
+     */
+    void exit(int eip, int count) {
+        pushInt(eip);
+        mv.visitVarInsn(ISTORE, EXIT_EIP);
+        exitTo(count, true);
+    }
+
+    /** As {@link #exit}, when the instruction already set {@code cpu.eip}. */
+    void exitEipSet(int count) {
+        exitTo(count, false);
+    }
+
+    private void exitTo(int count, boolean setEip) {
         pushInt(count);
-        mv.visitInsn(IADD);
-        mv.visitInsn(IRETURN);
+        mv.visitVarInsn(ISTORE, EXIT_N);
+        boolean[] set = dirtySet();
+        String key = java.util.Arrays.toString(set) + setEip;
+        org.objectweb.asm.Label l = exitLabels.get(key);
+        if (l == null) {
+            exitLabels.put(key, l = new org.objectweb.asm.Label());
+            exitSets.put(key, set);
+        }
+        mv.visitJumpInsn(GOTO, l);
+    }
+
+    /** The shared exits' code (after the last instruction). */
+    void sharedExits() {
+        for (var en : exitLabels.entrySet()) {
+            mv.visitLabel(en.getValue());
+            writeBack(exitSets.get(en.getKey()));
+            if (en.getKey().endsWith("true")) {
+                cpu();
+                mv.visitVarInsn(ILOAD, EXIT_EIP);
+                mv.visitFieldInsn(PUTFIELD, Translator.CPU, "eip", "I");
+            }
+            mv.visitVarInsn(ILOAD, DONE);
+            mv.visitVarInsn(ILOAD, EXIT_N);
+            mv.visitInsn(IADD);
+            mv.visitInsn(IRETURN);
+        }
     }
 
     /** Before a branch to an internal target: the target expects every register in its local. */
@@ -205,11 +320,11 @@ final class Emit {
     private static final String OPERANDS = "io/flatland/jit/Operands";
 
     /** Emits instruction {@code k}; returns true if it left {@code cpu.eip} at the next instruction (or the branch target). */
-    boolean instruction(int k, Insn in, boolean last) {
+    boolean instruction(int k, Insn in, boolean end) {
         prevRecord = lastRecord;
         lastRecord = -1;
         if (handWritten) {
-            int done = Emitters.emit(this, k, in, last);
+            int done = Emitters.emit(this, k, in, end);
             if (done != Emitters.NO) {
                 if (in.size == 4 && (flagsDead == null || !flagsDead[k])) lastRecord = recordOf(in);
                 return done == Emitters.DONE_EIP;

@@ -28,7 +28,7 @@ final class Emitters {
             FLAGS = "io/flatland/jit/Flags";
     private static final String[] ALU_NAME = {"add", "or", "adc", "sbb", "and", "sub", "xor", "sub"};
 
-    static int emit(Emit e, int k, Insn in, boolean last) {
+    static int emit(Emit e, int k, Insn in, boolean end) {
         if (!in.code32 || in.lock) return NO;
         if (in.mem && !in.a32) return NO;   // 16-bit addressing: reference semantics
         int size = in.size;
@@ -228,71 +228,61 @@ final class Emitters {
                 int next = e.next[k];
                 int target = next + in.imm;
                 int kt = e.internalIndex(target);
-                if (kt >= 0) e.ensureAllLoaded();
+                int kn = end ? e.internalIndex(next) : -1;   // a path end: the fall-through is a branch too
+                if (kt >= 0 || kn >= 0) e.ensureAllLoaded();
                 Label notTaken = new Label();
                 e.branchIfNot(in.sub, notTaken);
                 if (kt >= 0) {
                     e.internalJump(k, kt);
-                } else if (!last) {
-                    // Taken: leave the region here; not taken: the region goes on.
-                    e.writeBack(e.dirtySet());
-                    e.jumpTo(target);
-                    e.returnRetired(k + 1);
                 } else {
-                    Label done = new Label();
-                    e.jumpTo(target);
-                    mv.visitJumpInsn(GOTO, done);
-                    mv.visitLabel(notTaken);
-                    e.setEip(next);
-                    mv.visitLabel(done);
-                    return DONE_EIP;
+                    // Taken: leave the region here.
+                    e.checkCsLimit(() -> e.pushInt(target));
+                    e.exit(target, k + 1);
                 }
                 mv.visitLabel(notTaken);
-                if (last) {
-                    e.setEip(next);
-                    return DONE_EIP;
-                }
-                return DONE;
+                if (!end) return DONE;   // not taken: the path goes on
+                if (kn >= 0) e.internalJump(k, kn);
+                e.setEip(next);   // (not reached after an internal jump: the translator's exit follows)
+                return DONE_EIP;
             }
             case Op.JMP_REL: {
                 if (!in.o32) return NO;
                 int target = e.next[k] + in.imm;
-                if (!last && e.eips[k + 1] == target) {
-                    mv.visitInsn(NOP);   // followed: the region goes on at the target (within the CS limit)
+                if (!end) {
+                    mv.visitInsn(NOP);   // followed: the path goes on at the target (within the CS limit)
                     return DONE;
                 }
                 int kt = e.internalIndex(target);
                 if (kt >= 0) {
                     e.ensureAllLoaded();
                     e.internalJump(k, kt);
-                    // Not reached: the block end the translator appends after a last instruction.
+                    // Not reached: the block end the translator appends after a path end.
                     e.setEip(target);
                     return DONE_EIP;
                 }
                 e.jumpTo(target);
                 return DONE_EIP;
             }
-            case Op.CALL_REL:
+            case Op.CALL_REL: {
                 if (!in.o32) return NO;
-                if (!last && e.eips[k + 1] == e.next[k] + in.imm) {
-                    // Followed: the target is an instruction of the region, so within the CS limit (checked on entry).
-                    e.cpu();
-                    e.pushInt(4);
-                    e.pushInt(e.next[k]);
-                    e.spill(Cpu.ESP);
-                    mv.visitMethodInsn(INVOKESTATIC, OPERANDS, "push", "(L" + Translator.CPU + ";II)V", false);
-                    e.invalidate(Cpu.ESP);
-                    return DONE;
-                }
-                e.checkCsLimit(() -> e.pushInt(e.next[k] + in.imm));
+                int target = e.next[k] + in.imm;
+                // Followed, or to an instruction of the region: within the CS limit (checked on entry).
+                int kt = end ? e.internalIndex(target) : k + 1;
+                if (kt < 0) e.checkCsLimit(() -> e.pushInt(target));
                 e.cpu();
                 e.pushInt(4);
                 e.pushInt(e.next[k]);
                 e.spill(Cpu.ESP);
                 mv.visitMethodInsn(INVOKESTATIC, OPERANDS, "push", "(L" + Translator.CPU + ";II)V", false);
                 e.invalidate(Cpu.ESP);
-                e.setEip(e.next[k] + in.imm);
+                if (!end) return DONE;
+                if (kt >= 0) {
+                    e.ensureAllLoaded();
+                    e.internalJump(k, kt);
+                }
+                e.setEip(target);
                 return DONE_EIP;
+            }
             case Op.JMP_E, Op.CALL_E:
                 if (!in.o32) return NO;
                 // Indirect: target from r/m (may fault), CS limit (#GP), then for CALL the push (may fault).
@@ -307,9 +297,7 @@ final class Emitters {
                     mv.visitMethodInsn(INVOKESTATIC, OPERANDS, "push", "(L" + Translator.CPU + ";II)V", false);
                     e.invalidate(Cpu.ESP);
                 }
-                e.cpu();
-                mv.visitVarInsn(ILOAD, Emit.TMP);
-                mv.visitFieldInsn(PUTFIELD, Translator.CPU, "eip", "I");
+                e.dispatchIndirect(k);
                 return DONE_EIP;
             case Op.RET:
                 if (!in.o32) return NO;
@@ -325,9 +313,7 @@ final class Emitters {
                 mv.visitMethodInsn(INVOKESTATIC, OPERANDS, "spPlus", "(L" + Translator.CPU + ";I)I", false);
                 mv.visitMethodInsn(INVOKESTATIC, OPERANDS, "setSp", "(L" + Translator.CPU + ";I)V", false);
                 e.invalidate(Cpu.ESP);
-                e.cpu();
-                mv.visitVarInsn(ILOAD, Emit.TMP);
-                mv.visitFieldInsn(PUTFIELD, Translator.CPU, "eip", "I");
+                e.dispatchIndirect(k);
                 return DONE_EIP;
             default:
                 return NO;

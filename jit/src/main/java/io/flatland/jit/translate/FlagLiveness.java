@@ -21,13 +21,16 @@ final class FlagLiveness {
 
     private static final int NONE = 0, KILL = 1, USE = 2;
 
-    static boolean[] dead(List<Insn> insns) {
+    /** {@code pathEnd[k]}: instruction k does not fall into k+1 (the region exits or branches after it). */
+    static boolean[] dead(List<Insn> insns, boolean[] pathEnd) {
         int n = insns.size();
         boolean[] dead = new boolean[n];
         boolean live = true;   // block exit: the record is visible
         for (int k = n - 1; k >= 0; k--) {
             Insn in = insns.get(k);
-            if (in.op == Op.JMP_REL && k < n - 1) continue;   // a followed jump: its successor is the next instruction
+            // After a path end come an exit or an internal branch target: both may observe the record.
+            if (pathEnd[k]) live = true;
+            else if (in.op == Op.JMP_REL) continue;   // a followed jump: its successor is the next instruction
             // A store that kills the region's page exits right after it (self-modifying code): the record is visible there.
             if (k < n - 1 && InsnKinds.mayStore(in)) live = true;
             boolean simple = in.code32 && !in.lock;

@@ -58,7 +58,8 @@ final class InsnKinds {
                  Op.MOV_GE, Op.MOV_RI, Op.MOV_AO, Op.LEA, Op.XCHG_AR, Op.MOVZX, Op.MOVSX,
                  Op.CBW, Op.CWD, Op.SAHF, Op.LAHF, Op.CMC, Op.CLC, Op.STC, Op.CLD, Op.STD, Op.SALC,
                  Op.BSF, Op.BSR, Op.BSWAP, Op.CMOV, Op.POP_R, Op.LODS, Op.CMPS, Op.SCAS, Op.XLAT,
-                 Op.LEAVE, Op.BOUND, Op.BT_EG, Op.DAA, Op.DAS, Op.AAA, Op.AAS, Op.AAM, Op.AAD:
+                 Op.LEAVE, Op.BOUND, Op.BT_EG, Op.DAA, Op.DAS, Op.AAA, Op.AAS, Op.AAM, Op.AAD,
+                 Op.JCC, Op.JMP_REL, Op.JMP_E, Op.RET, Op.LOOP, Op.LOOPE, Op.LOOPNE, Op.JCXZ:
                 return false;
             // Write memory only through a memory r/m operand.
             case Op.ALU_EG, Op.ALU_EI:

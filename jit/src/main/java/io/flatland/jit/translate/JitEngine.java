@@ -38,19 +38,29 @@ public final class JitEngine {
     private final CodeCache cache;
     private final Translator translator;
     private final Tlb tlb;
+    private final int growRuns;
     public Observer observer;
-    public long blocksRun, interpreted, faultsInBlocks;
+    public long blocksRun, interpreted, faultsInBlocks, regionsGrown;
+
+    /** Default region runs whose exits are profiled before the region may grow ({@link ExitProfile}). */
+    static final int GROW_RUNS = 512;
 
     public JitEngine(Cpu cpu) {
-        this(cpu, true, Integer.getInteger("flatland.jit.hot", CodeCache.HOT));
+        this(cpu, true, Integer.getInteger("flatland.jit.hot", CodeCache.HOT), Integer.getInteger("flatland.jit.grow", GROW_RUNS));
+    }
+
+    public JitEngine(Cpu cpu, boolean handWritten, int hot) {
+        this(cpu, handWritten, hot, GROW_RUNS);
     }
 
     /**
      * {@code handWritten = false} translates every instruction as a call of the reference
-     * semantics; {@code hot} is how often the interpreter runs an address before it is translated.
+     * semantics; {@code hot} is how often the interpreter runs an address before it is translated;
+     * {@code growRuns} how many runs of a region are profiled before it may grow (0: never).
      */
-    public JitEngine(Cpu cpu, boolean handWritten, int hot) {
+    public JitEngine(Cpu cpu, boolean handWritten, int hot, int growRuns) {
         this.cpu = cpu;
+        this.growRuns = handWritten && Translator.REGIONS ? growRuns : 0;
         this.tlb = cpu.mmu.tlb;
         this.interp = new Interpreter(cpu);
         this.cache = new CodeCache(cpu.ram.pages(), hot);
@@ -111,6 +121,8 @@ public final class JitEngine {
                     if (r >= 0) {
                         cpu.icount = now + r;
                         prev = b;
+                        ExitProfile p = b.profile;
+                        if (p != null && p.exit(cpu.eip, r)) b.growDue = true;
                         if (observer != null) observer.afterBlock(cpu, b, r);
                     } else {
                         // Instruction -r-1 faulted with nothing changed; EIP is at it. Deliver as the interpreter does.
@@ -144,23 +156,59 @@ public final class JitEngine {
         Block b;
         if (prev != null) {
             b = prev.succ0;
-            if (b != null && b.phys == phys && b.eip == eip && !b.dead) return checkLimit(b);
+            if (b != null && b.phys == phys && b.eip == eip && !b.dead && !b.growDue) return checkLimit(b);
             b = prev.succ1;
-            if (b != null && b.phys == phys && b.eip == eip && !b.dead) return checkLimit(b);
+            if (b != null && b.phys == phys && b.eip == eip && !b.dead && !b.growDue) return checkLimit(b);
         }
         b = cache.get(phys);
         if (b == null || b.eip != eip || b.dead) {
             if (!cache.heat(phys)) return null;
-            b = translator.translate(c, eip, lin, phys);
-            if (b == null) b = new NoBlock(eip, phys);
-            else c.mmu.watchCode(phys & 0xFFFFF000);
+            b = translator.translate(c, eip, lin, phys, null);
+            if (b == null) {
+                b = new NoBlock(eip, phys);
+            } else {
+                c.mmu.watchCode(phys & 0xFFFFF000);
+                if (growRuns > 0) b.profile = new ExitProfile(growRuns, 0, c.segBase[Cpu.CS], lin & 0xFFFFF000);
+            }
             cache.put(b);
+        } else if (b.growDue) {
+            b = grow(b, lin, phys);
         }
         if (prev != null) {
             prev.succ1 = prev.succ0;
             prev.succ0 = b;
         }
         return checkLimit(b);
+    }
+
+    /**
+     * The profile of region {@code b} (about to run at its entry, so the CPU is in the state it
+     * was translated in) has seen enough: translate it again with its frequent exits of the same
+     * page as further roots, or stop watching it if there are none.
+     */
+    private Block grow(Block b, int lin, int phys) {
+        ExitProfile p = b.profile;
+        b.growDue = false;
+        b.profile = null;
+        int[] fresh = p.roots(b::holds);
+        if (fresh.length == 0) return b;
+        int[] roots = java.util.stream.IntStream.concat(
+                java.util.Arrays.stream(b.roots == null ? new int[0] : b.roots), java.util.Arrays.stream(fresh)).distinct().toArray();
+        int delta = b.eip - b.eips[0];   // b may be a further entry: the region starts at its first instruction
+        Block g = translator.translate(cpu, b.eips[0], lin - delta, phys - delta, roots);
+        if (g == null) return b;
+        g.roots = roots;
+        if (p.generation + 1 < ExitProfile.MAX_GENERATIONS) {
+            g.profile = new ExitProfile(growRuns, p.generation + 1, cpu.segBase[Cpu.CS], lin & 0xFFFFF000);
+        }
+        // Every entry of the new region replaces what the cache held there (the old region is dead from here on).
+        cache.put(g);
+        if (g.entries != null) {
+            for (int k : g.entries) cache.put(g.entryAt(k));
+        }
+        regionsGrown++;
+        Block here = cache.get(phys);
+        return here != null && here.eip == b.eip && !here.dead ? here : null;
     }
 
     /**

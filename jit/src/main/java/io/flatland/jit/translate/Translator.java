@@ -42,16 +42,25 @@ final class Translator {
         this.useEmitters = useEmitters;
     }
 
-    /** Translates the block at CS:{@code eip} (linear {@code lin}, physical {@code phys}); null if there is none. */
-    Block translate(Cpu cpu, int eip, int lin, int phys) {
-        int[] at = new int[BlockScanner.MAX_INSNS];
-        List<Insn> insns = BlockScanner.scan(cpu, eip, lin, useEmitters && REGIONS, at);
+    /**
+     * Translates the region at CS:{@code eip} (linear {@code lin}, physical {@code phys}), with
+     * {@code roots} (EIPs in the same page, may be null) as further paths; null if there is none.
+     */
+    Block translate(Cpu cpu, int eip, int lin, int phys, int[] roots) {
+        multiEntry = MULTI_ENTRY && roots != null;
+        BlockScanner.Scan scan = BlockScanner.scan(cpu, eip, lin, useEmitters && REGIONS, roots);
+        List<Insn> insns = scan.insns;
         if (insns.isEmpty()) return null;
+        boolean[] pathEnd = scan.pathEnd;
         for (;;) {
-            Block b = translate(insns, at, eip, phys);
-            // HotSpot does not compile huge methods: a region that came out too big is cut in half.
+            Block b = translate(insns, scan.eips, pathEnd, eip, phys);
+            // HotSpot does not compile huge methods: a region that came out too big is cut to the
+            // share of its instructions that should fit (by its bytes per instruction), less a margin.
             if (b != null || lastTooBig == 0 || insns.size() == 1) return b;
-            insns = insns.subList(0, insns.size() / 2);
+            int fit = (int) ((long) insns.size() * MAX_CODE_BYTES * 9 / (10L * lastTooBig));
+            insns = insns.subList(0, Math.max(1, Math.min(fit, insns.size() - 1)));
+            pathEnd = java.util.Arrays.copyOf(pathEnd, insns.size());
+            pathEnd[insns.size() - 1] = true;
         }
     }
 
@@ -60,11 +69,20 @@ final class Translator {
 
     /** Debug switch: one basic block per translation. */
     static final boolean REGIONS = !Boolean.getBoolean("flatland.jit.noRegions");
-    /** Class files above this size are retranslated shorter (the method limit is 8000 bytes of bytecode). */
-    static final int MAX_CLASS_BYTES = 7000;
+    /**
+     * Regions whose {@code run} has more bytecode than this are retranslated shorter: HotSpot
+     * does not compile methods over 8000 bytes (HugeMethodLimit), and such a region would stay
+     * interpreted by the JVM.
+     */
+    static final int MAX_CODE_BYTES = 7900;
     private int lastTooBig;
+    /** Whether the region being translated gets an entry at each labelled instruction (grown regions). */
+    private boolean multiEntry;
+    static final boolean MULTI_ENTRY = Boolean.parseBoolean(System.getProperty("flatland.jit.multiEntry", "true"));
+    /** Of the last {@link #generate}: the indices of its further entries (null: none). */
+    private int[] lastEntries;
 
-    private Block translate(List<Insn> insns, int[] at, int eip, int phys) {
+    private Block translate(List<Insn> insns, int[] at, boolean[] pathEnd, int eip, int phys) {
         lastTooBig = 0;
         int n = insns.size();
         // eips[k]: EIP of instruction k (a followed jump makes them non-contiguous); next[k]: the address after it.
@@ -79,11 +97,16 @@ final class Translator {
         byte[] bytes;
         Block b;
         try {
-            bytes = generate(insns, eips, next, 0xFF);
+            bytes = generate(insns, eips, next, pathEnd, 0xFF);
             // Loops: internal targets count every register as dirty unless told which ones the region writes.
-            if (lastHadTargets && lastEverStored != 0xFF) bytes = generate(insns, eips, next, lastEverStored);
-            if (bytes.length > MAX_CLASS_BYTES && insns.size() > 1) {
-                lastTooBig = bytes.length;
+            if (lastHadTargets && lastEverStored != 0xFF) bytes = generate(insns, eips, next, pathEnd, lastEverStored);
+            int code = runCodeLength(bytes);
+            if (DEBUG) {
+                System.err.printf("region %x: %d insns, %d bytes of code, class %d%n", eip, n, code, bytes.length);
+                java.nio.file.Files.write(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "region-" + Integer.toHexString(eip) + "-" + n + ".class"), bytes);
+            }
+            if (code > MAX_CODE_BYTES && insns.size() > 1) {
+                lastTooBig = code;
                 return null;
             }
             MethodHandles.Lookup hidden = lookup.defineHiddenClassWithClassData(bytes, insns.toArray(new Insn[0]), true);
@@ -99,16 +122,42 @@ final class Translator {
         b.lastEip = lastEip;   // every instruction (and so every internal branch target) lies within the CS limit
         b.length = n;
         b.eips = eips;
+        b.entries = lastEntries;
         translated++;
         bytecodeBytes += bytes.length;
         return b;
+    }
+
+    static final boolean DEBUG = Boolean.getBoolean("flatland.jit.debugRegions");
+
+    /** The bytecode length of the generated class's {@code run} method (its Code attribute's code_length). */
+    static int runCodeLength(byte[] classFile) {
+        org.objectweb.asm.ClassReader r = new org.objectweb.asm.ClassReader(classFile);
+        char[] buf = new char[r.getMaxStringLength()];
+        int p = r.header + 6;                                  // access, this, super
+        p += 2 + 2 * r.readUnsignedShort(p);                   // interfaces
+        for (int pass = 0; pass < 2; pass++) {                 // fields, then methods
+            int count = r.readUnsignedShort(p);
+            p += 2;
+            for (int i = 0; i < count; i++) {
+                boolean run = pass == 1 && "run".equals(r.readUTF8(p + 2, buf));
+                int attrs = r.readUnsignedShort(p + 6);
+                p += 8;
+                for (int a = 0; a < attrs; a++) {
+                    int len = r.readInt(p + 2);
+                    if (run && "Code".equals(r.readUTF8(p, buf))) return r.readInt(p + 10);
+                    p += 6 + len;
+                }
+            }
+        }
+        throw new IllegalStateException("no run method");
     }
 
     /** Of the last {@link #generate}: whether the region has internal branch targets, and Emit.everStored. */
     private boolean lastHadTargets;
     private int lastEverStored;
 
-    private byte[] generate(List<Insn> insns, int[] eips, int[] next, int writable) {
+    private byte[] generate(List<Insn> insns, int[] eips, int[] next, boolean[] pathEnd, int writable) {
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES) {
             // Frames only ever merge Cpu/Block references with themselves; never load classes here.
             @Override
@@ -143,11 +192,10 @@ final class Translator {
         MethodVisitor mv = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "run", "(L" + CPU + ";I)I", null, null);
         mv.visitCode();
         int n = insns.size();
-        Emit e = new Emit(mv, eips, useEmitters);
-        e.next = next;
+        Emit e = new Emit(mv, insns, eips, next, pathEnd, useEmitters);
         e.writable = writable;
-        if (useEmitters) e.targets = internalTargets(insns, eips, next);
-        if (useEmitters && !NO_FLAG_LIVENESS) e.flagsDead = FlagLiveness.dead(insns);
+        if (useEmitters) e.targets = internalTargets(insns, eips, next, pathEnd);
+        if (useEmitters && !NO_FLAG_LIVENESS) e.flagsDead = FlagLiveness.dead(insns, pathEnd);
         // Handlers must be declared before their labels are visited.
         Label[] start = new Label[n], end = new Label[n], handler = new Label[n];
         for (int k = 0; k < n; k++) {
@@ -160,36 +208,67 @@ final class Translator {
         mv.visitInsn(ICONST_0);
         mv.visitVarInsn(ISTORE, Emit.DONE);
         if (useEmitters) e.prologue();
+        lastEntries = null;
+        if (multiEntry && e.targets != null) {
+            // Entries at the starts of further paths (return addresses, profiled targets), not at loop heads
+            // inside a path: an inner loop keeps its own small region, which HotSpot compiles best.
+            // Entry k: DONE = -k (so DONE + k = 0 retired), then straight to its label with every register in its local.
+            int[] entries = java.util.stream.IntStream.range(1, n).filter(k -> pathEnd[k - 1] && e.targets[k] != null).toArray();
+            if (entries.length > 0) {
+                Label first = new Label();
+                Label[] stubs = new Label[entries.length];
+                for (int i = 0; i < stubs.length; i++) stubs[i] = new Label();
+                mv.visitVarInsn(ALOAD, 0);
+                mv.visitFieldInsn(GETFIELD, BLOCK, "entry", "I");
+                mv.visitLookupSwitchInsn(first, entries, stubs);
+                for (int i = 0; i < stubs.length; i++) {
+                    mv.visitLabel(stubs[i]);
+                    e.pushInt(-entries[i]);
+                    mv.visitVarInsn(ISTORE, Emit.DONE);
+                    mv.visitJumpInsn(GOTO, e.targets[entries[i]]);
+                }
+                mv.visitLabel(first);
+                lastEntries = entries;
+                MethodVisitor ni = cw.visitMethod(ACC_PROTECTED, "newInstance", "()L" + BLOCK + ";", null, null);
+                ni.visitCode();
+                ni.visitTypeInsn(NEW, NAME);
+                ni.visitInsn(DUP);
+                ni.visitMethodInsn(INVOKESPECIAL, NAME, "<init>", "()V", false);
+                ni.visitInsn(ARETURN);
+                ni.visitMaxs(0, 0);
+                ni.visitEnd();
+            }
+        }
         boolean[][] dirtyAtStart = new boolean[n][];
         java.util.Map<String, Label> faultExits = new java.util.HashMap<>();
         java.util.List<boolean[]> faultSets = new java.util.ArrayList<>();
         java.util.List<Label> faultLabels = new java.util.ArrayList<>();
         for (int k = 0; k < n; k++) {
             Insn in = insns.get(k);
-            boolean last = k == n - 1;
+            boolean pathEnds = pathEnd[k];
             if (e.targets != null && e.targets[k] != null) {
-                e.atTarget();   // the fall-through arrives in the same state as the branches
+                if (k == 0 || !pathEnd[k - 1]) e.atTarget();   // the fall-through arrives in the same state as the branches
+                else e.startPath();
                 mv.visitLabel(e.targets[k]);
             }
             dirtyAtStart[k] = e.dirtySet();
             mv.visitLabel(start[k]);
-            boolean eipSet = e.instruction(k, in, last);
+            boolean eipSet = e.instruction(k, in, pathEnds);
             mv.visitLabel(end[k]);
-            if (!last && InsnKinds.mayStore(in)) {
+            if (!pathEnds && InsnKinds.mayStore(in)) {
                 // Self-modifying code: a store into this block's page killed it; leave before the stale next instruction.
-                Label alive = new Label();
-                mv.visitVarInsn(ALOAD, 0);
-                mv.visitFieldInsn(GETFIELD, BLOCK, "dead", "Z");
-                mv.visitJumpInsn(IFEQ, alive);
-                e.writeBack(e.dirtySet());
-                e.setEip(eips[k + 1]);   // not next[k] after a followed call
-                e.returnRetired(k + 1);
-                mv.visitLabel(alive);
+                e.exitIfDead(k, eips[k + 1]);   // not next[k] after a followed call
             }
-            if (last) {
-                e.writeBack(e.dirtySet());
-                if (!eipSet) e.setEip(next[k]);
-                e.returnRetired(n);
+            if (pathEnds) {
+                int kn = eipSet || InsnKinds.endsBlock(in) ? -1 : e.internalIndex(next[k]);
+                if (kn >= 0) {
+                    // The path ran into code the region holds (or a later path starts there): a branch, not an exit.
+                    e.ensureAllLoaded();
+                    e.internalJump(k, kn);
+                } else {
+                    if (eipSet) e.exitEipSet(k + 1);
+                    else e.exit(next[k], k + 1);
+                }
             }
         }
         for (int k = 0; k < n; k++) {
@@ -225,6 +304,7 @@ final class Translator {
             mv.visitInsn(ISUB);
             mv.visitInsn(IRETURN);
         }
+        e.sharedExits();
         mv.visitMaxs(0, 0);
         mv.visitEnd();
         cw.visitEnd();
@@ -233,23 +313,42 @@ final class Translator {
         return cw.toByteArray();
     }
 
-    /** Labels for the instructions that a hand-written near branch of the region targets (null if none). */
-    private static Label[] internalTargets(List<Insn> insns, int[] eips, int[] next) {
+    /**
+     * Labels for the instructions a branch of the region may reach: targets of hand-written
+     * near jumps, calls and conditional branches (both sides of one that ends a path), the
+     * fall-through of a path that ran into held code, the start of every path after the first,
+     * and the entry if an indirect transfer could come back to it. Null if there are none.
+     */
+    private static Label[] internalTargets(List<Insn> insns, int[] eips, int[] next, boolean[] pathEnd) {
         int n = insns.size();
-        Label[] t = null;
+        Label[] t = new Label[n];
+        java.util.Set<Integer> wanted = new java.util.HashSet<>();
         for (int j = 0; j < n; j++) {
             Insn in = insns.get(j);
-            if ((in.op != io.flatland.jit.Op.JCC && in.op != io.flatland.jit.Op.JMP_REL) || !in.o32 || !in.code32 || in.lock) continue;
-            int target = next[j] + in.imm;
-            if (in.op == io.flatland.jit.Op.JMP_REL && j < n - 1 && eips[j + 1] == target) continue;   // followed
-            for (int k = 0; k < n; k++) {
-                if (eips[k] == target) {
-                    if (t == null) t = new Label[n];
-                    if (t[k] == null) t[k] = new Label();
+            if (j > 0 && pathEnd[j - 1]) t[j] = new Label();
+            boolean near = in.o32 && in.code32 && !in.lock;
+            switch (in.op) {
+                case io.flatland.jit.Op.JCC -> {
+                    if (near) wanted.add(next[j] + in.imm);
+                    if (pathEnd[j]) wanted.add(next[j]);
+                }
+                case io.flatland.jit.Op.JMP_REL, io.flatland.jit.Op.CALL_REL -> {
+                    if (near && pathEnd[j]) wanted.add(next[j] + in.imm);   // else followed
+                }
+                case io.flatland.jit.Op.RET, io.flatland.jit.Op.JMP_E, io.flatland.jit.Op.CALL_E -> {
+                    if (near) t[0] = new Label();
+                }
+                default -> {
+                    if (pathEnd[j] && !InsnKinds.endsBlock(in)) wanted.add(next[j]);
                 }
             }
         }
-        return t;
+        boolean any = false;
+        for (int k = 0; k < n; k++) {
+            if (t[k] == null && wanted.contains(eips[k])) t[k] = new Label();
+            any |= t[k] != null;
+        }
+        return any ? t : null;
     }
 
     private static void pushConst(MethodVisitor mv, int v) {
