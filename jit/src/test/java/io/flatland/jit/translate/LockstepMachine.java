@@ -31,6 +31,11 @@ final class LockstepMachine implements Platform, AutoCloseable {
     long serviced;
 
     LockstepMachine(boolean useJit, boolean handWritten, int hot) {
+        this(useJit, handWritten, hot, JitEngine.GROW_RUNS);
+    }
+
+    /** {@code growRuns}: region runs profiled before a region may grow (small values make tests grow regions early). */
+    LockstepMachine(boolean useJit, boolean handWritten, int hot, int growRuns) {
         cpu.platform = this;
         SystemOps.reset(cpu);
         // GDT: null, flat code 0x08, flat data 0x10.
@@ -51,7 +56,7 @@ final class LockstepMachine implements Platform, AutoCloseable {
         cpu.reg[Cpu.ESP] = STACK_TOP;
         cpu.eip = CODE;
         if (useJit) {
-            jit = new JitEngine(cpu, handWritten, hot);
+            jit = new JitEngine(cpu, handWritten, hot, growRuns);
             interp = jit.interpreter();
         } else {
             jit = null;

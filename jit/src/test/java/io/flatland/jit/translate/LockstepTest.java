@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The JIT against the interpreter over random programs, with and without hand-written emitters and timer interrupts. */
 class LockstepTest {
     static final int SEEDS = Integer.getInteger("lockstep.seeds", 200);
+    /** To reproduce one failing seed: run from this index (seed = base + index). */
+    static final int FIRST = Integer.getInteger("lockstep.first", 0);
 
     @Test
     void randomProgramsExecFallbackOnly() {
@@ -21,9 +23,21 @@ class LockstepTest {
         runSeeds(true, 1000);
     }
 
-    private void runSeeds(boolean handWritten, long seedBase) {
+    /** Regions grow after two profiled runs: exits to the same page become branches inside grown regions. */
+    @Test
+    void randomProgramsGrowingRegions() {
+        Lockstep ls = runSeeds(true, 5000, 2);
+        assertTrue(ls.regionsGrown >= SEEDS / 4, "regions grew: " + ls.regionsGrown);
+    }
+
+    private Lockstep runSeeds(boolean handWritten, long seedBase) {
+        return runSeeds(handWritten, seedBase, JitEngine.GROW_RUNS);
+    }
+
+    private Lockstep runSeeds(boolean handWritten, long seedBase, int growRuns) {
         Lockstep ls = new Lockstep();
-        for (int s = 0; s < SEEDS; s++) {
+        ls.growRuns = growRuns;
+        for (int s = FIRST; s < SEEDS; s++) {
             long seed = seedBase + s;
             RandomProgram gen = new RandomProgram(seed);
             byte[] code = gen.program(150 + (int) (seed % 200));
@@ -43,7 +57,9 @@ class LockstepTest {
             });
         }
         System.out.println("lockstep " + (handWritten ? "emitters" : "exec-only") + ": " + SEEDS + " programs, "
-                + ls.blockChecks + " block boundaries compared, " + ls.translated + " blocks translated, " + ls.blocksRun + " run");
+                + ls.blockChecks + " block boundaries compared, " + ls.translated + " blocks translated, " + ls.blocksRun + " run, "
+                + ls.regionsGrown + " regions grown");
         assertTrue(ls.blockChecks > SEEDS, "translated blocks actually ran");
+        return ls;
     }
 }

@@ -95,7 +95,10 @@ final class RandomProgram {
     /** Straight-line instructions with forward Jccs that stay inside the chunk. */
     private byte[] chunk(int n) {
         List<byte[]> insns = new ArrayList<>();
-        for (int i = 0; i < n; i++) insns.add(rnd.nextInt(10) == 0 ? subroutine() : instruction());
+        for (int i = 0; i < n; i++) {
+            int pick = rnd.nextInt(20);
+            insns.add(pick < 2 ? subroutine() : pick == 2 ? indirect() : instruction());
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (int i = 0; i < n; i++) {
             if (rnd.nextInt(6) == 0) {
@@ -135,6 +138,50 @@ final class RandomProgram {
         out.writeBytes(body.toByteArray());
         emit(out, 0xC3);
         return out.toByteArray();
+    }
+
+    /**
+     * Position-independent indirect transfers (the get-EIP idiom gives the address):
+     * {@code call *r} of a local function that returns, or {@code jmp *r} to one of two arms
+     * chosen by the low bit of the loop counter, so a region sees several targets.
+     */
+    private byte[] indirect() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int r = rnd.nextInt(7);
+        if (r >= Cpu.ESP) r++;
+        emit(out, 0xE8); imm32(out, 0);
+        emit(out, 0x58 + r);                       // r = address of this pop
+        int popAt = 5;
+        if (rnd.nextBoolean()) {
+            ByteArrayOutputStream body = body();
+            // add r, F - pop; call r; jmp over; F: body; ret; over:
+            int f = popAt + 1 + 6 + 2 + 5;
+            emit(out, 0x81, 0xC0 + r); imm32(out, f - popAt);
+            emit(out, 0xFF, 0xD0 + r);
+            emit(out, 0xE9); imm32(out, body.size() + 1);
+            out.writeBytes(body.toByteArray());
+            emit(out, 0xC3);
+        } else {
+            ByteArrayOutputStream arm0 = body(), arm1 = body();
+            // add r, L0 - pop; test byte [counter], 1; jz +6; add r, L1 - L0; jmp r; L0: arm0; jmp join; L1: arm1; join:
+            int l0 = popAt + 1 + 6 + 7 + 2 + 6 + 2;
+            emit(out, 0x81, 0xC0 + r); imm32(out, l0 - popAt);
+            emit(out, 0xF6, 0x05); imm32(out, LockstepMachine.COUNTERS + 8); out.write(1);
+            emit(out, 0x74, 6);
+            emit(out, 0x81, 0xC0 + r); imm32(out, arm0.size() + 5);
+            emit(out, 0xFF, 0xE0 + r);
+            out.writeBytes(arm0.toByteArray());
+            emit(out, 0xE9); imm32(out, arm1.size());
+            out.writeBytes(arm1.toByteArray());
+        }
+        return out.toByteArray();
+    }
+
+    private ByteArrayOutputStream body() {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        int m = 1 + rnd.nextInt(5);
+        for (int i = 0; i < m; i++) body.writeBytes(stackNeutral());
+        return body;
     }
 
     /** An instruction that leaves ESP alone (so a subroutine body returns where it was called from). */

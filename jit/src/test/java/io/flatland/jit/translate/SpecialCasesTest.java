@@ -11,15 +11,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SpecialCasesTest {
     static final int COUNTER = COUNTERS + 8, RESULT = COUNTERS + 16;
 
+    /** Regions grown over the last {@link #lockstep} call's configurations. */
+    private long grown;
+
     /** Runs the program in lockstep under every configuration; returns the faults raised inside translated blocks. */
     private long lockstep(String name, Code code, java.util.function.Consumer<LockstepMachine> extra) {
         long faults = 0;
+        grown = 0;
         byte[] bytes = code.bytes();
-        for (boolean hand : new boolean[] {false, true}) {
+        for (int config = 0; config < 3; config++) {
+            boolean hand = config > 0;
+            int grow = config == 2 ? 1 : JitEngine.GROW_RUNS;   // config 2: regions grow after one profiled run
             for (int hot : new int[] {0, 2}) {
                 for (long period : new long[] {0, 7, 31}) {
                     Lockstep ls = new Lockstep();
-                    ExitReason why = ls.run(name + " hand=" + hand + " hot=" + hot + " timer=" + period, hand, hot, period, 100_000, m -> {
+                    ls.growRuns = grow;
+                    ExitReason why = ls.run(name + " hand=" + hand + " grow=" + grow + " hot=" + hot + " timer=" + period, hand, hot, period, 100_000, m -> {
                         m.load(code.origin, bytes);
                         m.cpu.eip = code.origin;
                         m.cpu.eflags |= 0x200;
@@ -30,6 +37,7 @@ class SpecialCasesTest {
                             name + ": stopped at the end of the program (not in an exception handler)");
                     assertTrue(ls.blocksRun > 0, name + ": no block ran");
                     faults += ls.faultsInBlocks;
+                    grown += ls.regionsGrown;
                 }
             }
         }
@@ -136,6 +144,7 @@ class SpecialCasesTest {
         c.label("tbl").abs("f").abs("g");
         c.label("jt").abs("l0").abs("l1");
         lockstep("indirect transfers", c, m -> { });
+        assertTrue(grown > 0, "the loop's region grew over its indirect calls and jump");
     }
 
     @Test
