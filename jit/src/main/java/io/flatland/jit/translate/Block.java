@@ -35,14 +35,6 @@ public abstract class Block {
     public boolean dead;
     /** Successors seen after this block (direct-mapped by EIP parity), so a chain costs a field read. */
     public Block succ0, succ1;
-    /**
-     * Index of the instruction this instance starts at. A grown region can be entered at any
-     * of its labelled instructions: one instance per entry, all of the same class (compiled
-     * once), registered in the code cache at each entry's address.
-     */
-    int entry;
-    /** On a region's first instance: the indices of its further entries (null: single entry). */
-    int[] entries;
     /** Further roots the region was translated with (null: none); a regrown region keeps them. */
     int[] roots;
     /** Where the region exits to, while the dispatcher still watches (null: not or no longer). */
@@ -55,25 +47,6 @@ public abstract class Block {
     protected Block() { }
 
     public abstract int run(Cpu cpu, int room);
-
-    /** A new instance of the same translated class (generated classes with entries override it). */
-    protected Block newInstance() {
-        throw new UnsupportedOperationException("single-entry block");
-    }
-
-    /** The instance of this region that starts at its instruction {@code k}. */
-    Block entryAt(int k) {
-        Block s = newInstance();
-        s.entry = k;
-        s.eip = eips[k];
-        s.phys = phys + (eips[k] - eip);   // same page: linear and physical offsets agree
-        s.lastEip = lastEip;
-        s.eips = eips;
-        s.length = length;
-        s.roots = roots;
-        s.profile = profile;
-        return s;
-    }
 
     /** Whether an instruction of the region starts at {@code eip}. */
     boolean holds(int eip) {

@@ -10,7 +10,8 @@ package io.flatland.jit.translate;
  *
  * <p>Only regions that return often for their work grow: one that retires
  * {@link #LONG_RUN} instructions a run on average (an inner loop) pays little for the round
- * trip, and each new translation costs a fresh climb through the JVM's compiler tiers.
+ * trip, and each new translation costs a fresh climb through the JVM's compiler tiers (and
+ * HotSpot compiles a small loop method better than the same loop inside a large one).
  * Profiling costs the dispatcher a few compares per region run and stops after
  * {@link #runs} exits; a region grows at most {@link #MAX_GENERATIONS} times.
  */
@@ -47,12 +48,17 @@ final class ExitProfile {
         return ++total >= runs;
     }
 
+    /** Whether the region retired {@link #LONG_RUN} instructions a run on average (a loop that runs on its own). */
+    private boolean longRuns() {
+        return retired >= (long) LONG_RUN * total;
+    }
+
     /**
      * The exits worth a branch: taken on at least 1/64 of the runs and not already
      * {@code inRegion}, most frequent first; none if the runs were long.
      */
     int[] roots(java.util.function.IntPredicate inRegion) {
-        if (retired >= (long) LONG_RUN * total) return new int[0];
+        if (longRuns()) return new int[0];
         int[] order = new int[used];
         int n = 0;
         for (int i = 0; i < used; i++) {

@@ -194,21 +194,15 @@ public final class JitEngine {
         if (fresh.length == 0) return b;
         int[] roots = java.util.stream.IntStream.concat(
                 java.util.Arrays.stream(b.roots == null ? new int[0] : b.roots), java.util.Arrays.stream(fresh)).distinct().toArray();
-        int delta = b.eip - b.eips[0];   // b may be a further entry: the region starts at its first instruction
-        Block g = translator.translate(cpu, b.eips[0], lin - delta, phys - delta, roots);
+        Block g = translator.translate(cpu, b.eip, lin, phys, roots);
         if (g == null) return b;
         g.roots = roots;
         if (p.generation + 1 < ExitProfile.MAX_GENERATIONS) {
             g.profile = new ExitProfile(growRuns, p.generation + 1, cpu.segBase[Cpu.CS], lin & 0xFFFFF000);
         }
-        // Every entry of the new region replaces what the cache held there (the old region is dead from here on).
-        cache.put(g);
-        if (g.entries != null) {
-            for (int k : g.entries) cache.put(g.entryAt(k));
-        }
+        cache.put(g);   // the old region is dead from here on
         regionsGrown++;
-        Block here = cache.get(phys);
-        return here != null && here.eip == b.eip && !here.dead ? here : null;
+        return g;
     }
 
     /**

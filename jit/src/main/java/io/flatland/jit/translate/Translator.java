@@ -47,7 +47,6 @@ final class Translator {
      * {@code roots} (EIPs in the same page, may be null) as further paths; null if there is none.
      */
     Block translate(Cpu cpu, int eip, int lin, int phys, int[] roots) {
-        multiEntry = MULTI_ENTRY && roots != null;
         BlockScanner.Scan scan = BlockScanner.scan(cpu, eip, lin, useEmitters && REGIONS, roots);
         List<Insn> insns = scan.insns;
         if (insns.isEmpty()) return null;
@@ -76,11 +75,6 @@ final class Translator {
      */
     static final int MAX_CODE_BYTES = 7900;
     private int lastTooBig;
-    /** Whether the region being translated gets an entry at each labelled instruction (grown regions). */
-    private boolean multiEntry;
-    static final boolean MULTI_ENTRY = Boolean.parseBoolean(System.getProperty("flatland.jit.multiEntry", "true"));
-    /** Of the last {@link #generate}: the indices of its further entries (null: none). */
-    private int[] lastEntries;
 
     private Block translate(List<Insn> insns, int[] at, boolean[] pathEnd, int eip, int phys) {
         lastTooBig = 0;
@@ -122,7 +116,6 @@ final class Translator {
         b.lastEip = lastEip;   // every instruction (and so every internal branch target) lies within the CS limit
         b.length = n;
         b.eips = eips;
-        b.entries = lastEntries;
         translated++;
         bytecodeBytes += bytes.length;
         return b;
@@ -208,37 +201,6 @@ final class Translator {
         mv.visitInsn(ICONST_0);
         mv.visitVarInsn(ISTORE, Emit.DONE);
         if (useEmitters) e.prologue();
-        lastEntries = null;
-        if (multiEntry && e.targets != null) {
-            // Entries at the starts of further paths (return addresses, profiled targets), not at loop heads
-            // inside a path: an inner loop keeps its own small region, which HotSpot compiles best.
-            // Entry k: DONE = -k (so DONE + k = 0 retired), then straight to its label with every register in its local.
-            int[] entries = java.util.stream.IntStream.range(1, n).filter(k -> pathEnd[k - 1] && e.targets[k] != null).toArray();
-            if (entries.length > 0) {
-                Label first = new Label();
-                Label[] stubs = new Label[entries.length];
-                for (int i = 0; i < stubs.length; i++) stubs[i] = new Label();
-                mv.visitVarInsn(ALOAD, 0);
-                mv.visitFieldInsn(GETFIELD, BLOCK, "entry", "I");
-                mv.visitLookupSwitchInsn(first, entries, stubs);
-                for (int i = 0; i < stubs.length; i++) {
-                    mv.visitLabel(stubs[i]);
-                    e.pushInt(-entries[i]);
-                    mv.visitVarInsn(ISTORE, Emit.DONE);
-                    mv.visitJumpInsn(GOTO, e.targets[entries[i]]);
-                }
-                mv.visitLabel(first);
-                lastEntries = entries;
-                MethodVisitor ni = cw.visitMethod(ACC_PROTECTED, "newInstance", "()L" + BLOCK + ";", null, null);
-                ni.visitCode();
-                ni.visitTypeInsn(NEW, NAME);
-                ni.visitInsn(DUP);
-                ni.visitMethodInsn(INVOKESPECIAL, NAME, "<init>", "()V", false);
-                ni.visitInsn(ARETURN);
-                ni.visitMaxs(0, 0);
-                ni.visitEnd();
-            }
-        }
         boolean[][] dirtyAtStart = new boolean[n][];
         java.util.Map<String, Label> faultExits = new java.util.HashMap<>();
         java.util.List<boolean[]> faultSets = new java.util.ArrayList<>();
