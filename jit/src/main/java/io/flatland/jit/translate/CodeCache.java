@@ -23,6 +23,9 @@ final class CodeCache implements CodeWatch.Listener {
     private final Block[][] slots;
     private final Block[] pageLists;
     private final byte[] pageInvalidations;
+    /** Per page: how often its blocks were killed; with {@link #epoch}, what {@link #version} reports. */
+    private final int[] pageKills;
+    private int epoch;
     private final byte[] heat = new byte[1 << HEAT_BITS];
     private final int hot;
     private int live;
@@ -33,6 +36,17 @@ final class CodeCache implements CodeWatch.Listener {
         slots = new Block[ramPages][];
         pageLists = new Block[ramPages];
         pageInvalidations = new byte[ramPages];
+        pageKills = new int[ramPages];
+    }
+
+    /**
+     * Changes whenever the blocks of {@code phys}'s page are killed (a write, a reset): a
+     * translation built in the background from code read at one version is installed only
+     * if the version is still the same.
+     */
+    long version(int phys) {
+        int pn = phys >>> 12;
+        return (long) epoch << 32 | (pn < pageKills.length ? pageKills[pn] : 0) & 0xFFFFFFFFL;
     }
 
     /** The block starting at physical {@code phys}, or null. */
@@ -77,6 +91,7 @@ final class CodeCache implements CodeWatch.Listener {
     }
 
     private void killPage(int pn) {
+        pageKills[pn]++;
         for (Block b = pageLists[pn]; b != null; ) {
             Block next = b.nextOnPage;
             b.dead = true;
@@ -96,6 +111,7 @@ final class CodeCache implements CodeWatch.Listener {
             if (pageLists[pn] != null) killPage(pn);
         }
         live = 0;
+        epoch++;
         flushes++;
     }
 

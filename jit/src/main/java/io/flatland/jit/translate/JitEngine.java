@@ -7,6 +7,12 @@ import io.flatland.jit.Interpreter;
 import io.flatland.jit.SingleStep;
 import io.flatland.mmu.Tlb;
 
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
 /**
  * The run loop of {@code -accel jit}: same contract and exit reasons as
  * {@link Interpreter#run}, and the same instruction count at every point where the machine
@@ -46,11 +52,37 @@ public final class JitEngine {
     static final int GROW_RUNS = 512;
 
     public JitEngine(Cpu cpu) {
-        this(cpu, true, Integer.getInteger("flatland.jit.hot", CodeCache.HOT), Integer.getInteger("flatland.jit.grow", GROW_RUNS));
+        this(cpu, true, Integer.getInteger("flatland.jit.hot", CodeCache.HOT), Integer.getInteger("flatland.jit.grow", GROW_RUNS),
+                Boolean.parseBoolean(System.getProperty("flatland.jit.background", "true")) ? TRANSLATOR_THREAD : null);
     }
 
     public JitEngine(Cpu cpu, boolean handWritten, int hot) {
         this(cpu, handWritten, hot, GROW_RUNS);
+    }
+
+    /**
+     * Translates on the background translator thread: the CPU's thread decodes the region
+     * (it reads guest memory) and keeps interpreting; the class is generated and defined
+     * meanwhile and installed at a later dispatch, unless its page was written in between.
+     * On by default for machines (a cold JVM spends about as long generating classes as
+     * running a short boot); the engines tests build translate in line, so runs repeat exactly.
+     */
+    private final Executor background;
+    /** Translations built in the background, waiting to be installed by the CPU's thread. */
+    private final ConcurrentLinkedQueue<Landed> landed = new ConcurrentLinkedQueue<>();
+
+    private record Landed(Block block, int eip, int phys, long version, int[] roots, ExitProfile profile) { }
+
+    /** One daemon thread for every engine of the process; it ends when idle. */
+    private static final ThreadPoolExecutor TRANSLATOR_THREAD = new ThreadPoolExecutor(1, 1, 2, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "flatland-jit-translator");
+                t.setDaemon(true);
+                return t;
+            });
+
+    static {
+        TRANSLATOR_THREAD.allowCoreThreadTimeOut(true);
     }
 
     /**
@@ -59,7 +91,16 @@ public final class JitEngine {
      * {@code growRuns} how many runs of a region are profiled before it may grow (0: never).
      */
     public JitEngine(Cpu cpu, boolean handWritten, int hot, int growRuns) {
+        this(cpu, handWritten, hot, growRuns, null);
+    }
+
+    /**
+     * As above; {@code background} builds translations (see {@link #background}); null
+     * translates in line. Tests pass an executor that decides when translations land.
+     */
+    public JitEngine(Cpu cpu, boolean handWritten, int hot, int growRuns, Executor background) {
         this.cpu = cpu;
+        this.background = background;
         this.growRuns = handWritten && Translator.REGIONS ? growRuns : 0;
         this.tlb = cpu.mmu.tlb;
         this.interp = new Interpreter(cpu);
@@ -147,6 +188,7 @@ public final class JitEngine {
 
     /** The block at CS:EIP if it is translated (or now hot enough to be), else null. */
     private Block find(Block prev) {
+        if (!landed.isEmpty()) install();
         Cpu c = cpu;
         int eip = c.eip;
         int lin = c.segBase[Cpu.CS] + eip;
@@ -163,6 +205,10 @@ public final class JitEngine {
         b = cache.get(phys);
         if (b == null || b.eip != eip || b.dead) {
             if (!cache.heat(phys)) return null;
+            if (background != null) {
+                request(eip, lin, phys);
+                return null;
+            }
             b = translator.translate(c, eip, lin, phys, null);
             if (b == null) {
                 b = new NoBlock(eip, phys);
@@ -194,15 +240,52 @@ public final class JitEngine {
         if (fresh.length == 0) return b;
         int[] roots = java.util.stream.IntStream.concat(
                 java.util.Arrays.stream(b.roots == null ? new int[0] : b.roots), java.util.Arrays.stream(fresh)).distinct().toArray();
+        ExitProfile next = p.generation + 1 < ExitProfile.MAX_GENERATIONS
+                ? new ExitProfile(growRuns, p.generation + 1, cpu.segBase[Cpu.CS], lin & 0xFFFFF000) : null;
+        if (background != null) {
+            // The old region keeps running until the grown one lands.
+            translateLater(translator.scan(cpu, b.eip, lin, roots), b.eip, phys, roots, next);
+            return b;
+        }
         Block g = translator.translate(cpu, b.eip, lin, phys, roots);
         if (g == null) return b;
         g.roots = roots;
-        if (p.generation + 1 < ExitProfile.MAX_GENERATIONS) {
-            g.profile = new ExitProfile(growRuns, p.generation + 1, cpu.segBase[Cpu.CS], lin & 0xFFFFF000);
-        }
+        g.profile = next;
         cache.put(g);   // the old region is dead from here on
         regionsGrown++;
         return g;
+    }
+
+    /** Background translation of the hot code at CS:{@code eip}; a placeholder holds its place meanwhile. */
+    private void request(int eip, int lin, int phys) {
+        BlockScanner.Scan scan = translator.scan(cpu, eip, lin, null);
+        cache.put(new NoBlock(eip, phys));
+        if (scan.size() == 0) return;
+        cpu.mmu.watchCode(phys & 0xFFFFF000);   // from now on a write to the page changes its version
+        ExitProfile p = growRuns > 0 ? new ExitProfile(growRuns, 0, cpu.segBase[Cpu.CS], lin & 0xFFFFF000) : null;
+        translateLater(scan, eip, phys, null, p);
+    }
+
+    private void translateLater(BlockScanner.Scan scan, int eip, int phys, int[] roots, ExitProfile profile) {
+        if (scan.size() == 0) return;
+        long version = cache.version(phys);
+        background.execute(() -> landed.add(new Landed(translator.build(scan, eip, phys), eip, phys, version, roots, profile)));
+    }
+
+    /** Installs the translations that landed, unless their page changed since it was read. */
+    private void install() {
+        for (Landed l; (l = landed.poll()) != null; ) {
+            if (cache.version(l.phys) != l.version) continue;
+            Block b = l.block;
+            if (b == null) {
+                if (l.roots == null) cache.put(new NoBlock(l.eip, l.phys));   // a failed growth keeps the old region
+                continue;
+            }
+            b.roots = l.roots;
+            b.profile = l.profile;
+            cache.put(b);
+            if (l.roots != null) regionsGrown++;
+        }
     }
 
     /**

@@ -35,8 +35,9 @@ final class Translator {
     private final MethodHandles.Lookup lookup = MethodHandles.lookup();
     /** Hand-written emitters can be switched off to test the Exec fallback alone. */
     final boolean useEmitters;
-    public long translated, bytecodeBytes, failures;
-    public String lastFailure;
+    /** Written by whichever thread builds; read for statistics. */
+    public volatile long translated, bytecodeBytes, failures;
+    public volatile String lastFailure;
 
     Translator(boolean useEmitters) {
         this.useEmitters = useEmitters;
@@ -47,9 +48,21 @@ final class Translator {
      * {@code roots} (EIPs in the same page, may be null) as further paths; null if there is none.
      */
     Block translate(Cpu cpu, int eip, int lin, int phys, int[] roots) {
-        BlockScanner.Scan scan = BlockScanner.scan(cpu, eip, lin, useEmitters && REGIONS, roots);
+        BlockScanner.Scan scan = scan(cpu, eip, lin, roots);
+        return scan.size() == 0 ? null : build(scan, eip, phys);
+    }
+
+    /** The decoding half of {@link #translate}: reads guest memory, so it runs on the CPU's thread. */
+    BlockScanner.Scan scan(Cpu cpu, int eip, int lin, int[] roots) {
+        return BlockScanner.scan(cpu, eip, lin, useEmitters && REGIONS, roots);
+    }
+
+    /**
+     * The code-generating half of {@link #translate} for a non-empty scan: touches no machine
+     * state, so it may run on the background translator (one thread at a time per Translator).
+     */
+    Block build(BlockScanner.Scan scan, int eip, int phys) {
         List<Insn> insns = scan.insns;
-        if (insns.isEmpty()) return null;
         boolean[] pathEnd = scan.pathEnd;
         for (;;) {
             Block b = translate(insns, scan.eips, pathEnd, eip, phys);

@@ -19,10 +19,12 @@ final class Lockstep {
     long regionsGrown;
     /** Region runs profiled before a region may grow, for the JIT machine. */
     int growRuns = JitEngine.GROW_RUNS;
+    /** Whether the JIT machine's translations land late (LockstepMachine.OneLate), as from a background thread. */
+    boolean background;
 
     /** Sets both machines up with {@code setup}, runs up to {@code budget} instructions, returns the exit reason. */
     ExitReason run(String name, boolean handWritten, int hot, long timerPeriod, long budget, Consumer<LockstepMachine> setup) {
-        try (LockstepMachine ref = new LockstepMachine(false, false, 0); LockstepMachine jit = new LockstepMachine(true, handWritten, hot, growRuns)) {
+        try (LockstepMachine ref = new LockstepMachine(false, false, 0); LockstepMachine jit = new LockstepMachine(true, handWritten, hot, growRuns, background ? new LockstepMachine.OneLate() : null)) {
             setup.accept(ref);
             setup.accept(jit);
             if (timerPeriod > 0) { ref.setTimer(timerPeriod); jit.setTimer(timerPeriod); }

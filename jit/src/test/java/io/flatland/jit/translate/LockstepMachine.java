@@ -26,6 +26,22 @@ final class LockstepMachine implements Platform, AutoCloseable {
     final Interpreter interp;
     final JitEngine jit;
 
+    /**
+     * A deterministic stand-in for the background translator thread: a translation is built
+     * when the next one is requested, so each lands one request late and the code it was read
+     * from may have been run (interpreted) or rewritten in between.
+     */
+    static final class OneLate implements java.util.concurrent.Executor {
+        private Runnable held;
+
+        @Override
+        public void execute(Runnable job) {
+            Runnable earlier = held;
+            held = job;
+            if (earlier != null) earlier.run();
+        }
+    }
+
     long period;           // 0: no timer
     boolean irq;
     long serviced;
@@ -36,6 +52,11 @@ final class LockstepMachine implements Platform, AutoCloseable {
 
     /** {@code growRuns}: region runs profiled before a region may grow (small values make tests grow regions early). */
     LockstepMachine(boolean useJit, boolean handWritten, int hot, int growRuns) {
+        this(useJit, handWritten, hot, growRuns, null);
+    }
+
+    /** {@code background}: builds the JIT's translations, which land one translation late (see {@link OneLate}). */
+    LockstepMachine(boolean useJit, boolean handWritten, int hot, int growRuns, java.util.concurrent.Executor background) {
         cpu.platform = this;
         SystemOps.reset(cpu);
         // GDT: null, flat code 0x08, flat data 0x10.
@@ -56,7 +77,7 @@ final class LockstepMachine implements Platform, AutoCloseable {
         cpu.reg[Cpu.ESP] = STACK_TOP;
         cpu.eip = CODE;
         if (useJit) {
-            jit = new JitEngine(cpu, handWritten, hot, growRuns);
+            jit = new JitEngine(cpu, handWritten, hot, growRuns, background);
             interp = jit.interpreter();
         } else {
             jit = null;

@@ -30,6 +30,16 @@ class LockstepTest {
         assertTrue(ls.regionsGrown >= SEEDS / 4, "regions grew: " + ls.regionsGrown);
     }
 
+    /** Translations that land late, as from the background thread, after their code ran or changed: still no divergence. */
+    @Test
+    void randomProgramsBackgroundTranslation() {
+        Lockstep ls = new Lockstep();
+        ls.background = true;
+        ls.growRuns = 2;
+        runSeeds(ls, true, 9000);
+        assertTrue(ls.translated > 0, "background translations were installed and ran");
+    }
+
     private Lockstep runSeeds(boolean handWritten, long seedBase) {
         return runSeeds(handWritten, seedBase, JitEngine.GROW_RUNS);
     }
@@ -37,6 +47,10 @@ class LockstepTest {
     private Lockstep runSeeds(boolean handWritten, long seedBase, int growRuns) {
         Lockstep ls = new Lockstep();
         ls.growRuns = growRuns;
+        return runSeeds(ls, handWritten, seedBase);
+    }
+
+    private Lockstep runSeeds(Lockstep ls, boolean handWritten, long seedBase) {
         for (int s = FIRST; s < SEEDS; s++) {
             long seed = seedBase + s;
             RandomProgram gen = new RandomProgram(seed);

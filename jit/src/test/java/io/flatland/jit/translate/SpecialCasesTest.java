@@ -19,14 +19,16 @@ class SpecialCasesTest {
         long faults = 0;
         grown = 0;
         byte[] bytes = code.bytes();
-        for (int config = 0; config < 3; config++) {
+        for (int config = 0; config < 4; config++) {
             boolean hand = config > 0;
-            int grow = config == 2 ? 1 : JitEngine.GROW_RUNS;   // config 2: regions grow after one profiled run
+            int grow = config >= 2 ? 1 : JitEngine.GROW_RUNS;   // config 2: regions grow after one profiled run
+            boolean background = config == 3;                   // config 3: and translate in the background
             for (int hot : new int[] {0, 2}) {
                 for (long period : new long[] {0, 7, 31}) {
                     Lockstep ls = new Lockstep();
                     ls.growRuns = grow;
-                    ExitReason why = ls.run(name + " hand=" + hand + " grow=" + grow + " hot=" + hot + " timer=" + period, hand, hot, period, 100_000, m -> {
+                    ls.background = background;
+                    ExitReason why = ls.run(name + " hand=" + hand + " grow=" + grow + " bg=" + background + " hot=" + hot + " timer=" + period, hand, hot, period, 100_000, m -> {
                         m.load(code.origin, bytes);
                         m.cpu.eip = code.origin;
                         m.cpu.eflags |= 0x200;
@@ -35,7 +37,8 @@ class SpecialCasesTest {
                     assertEquals(ExitReason.HALTED_FOREVER, why, name);
                     assertEquals(Integer.toHexString(code.addr("end") + 2), Integer.toHexString(ls.lastEip),
                             name + ": stopped at the end of the program (not in an exception handler)");
-                    assertTrue(ls.blocksRun > 0, name + ": no block ran");
+                    // With late translations a short program may end before its only one lands.
+                    if (!background) assertTrue(ls.blocksRun > 0, name + ": no block ran");
                     faults += ls.faultsInBlocks;
                     grown += ls.regionsGrown;
                 }
