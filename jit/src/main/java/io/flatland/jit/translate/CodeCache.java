@@ -26,13 +26,13 @@ final class CodeCache implements CodeWatch.Listener {
     /** Per page: how often its blocks were killed; with {@link #epoch}, what {@link #version} reports. */
     private final int[] pageKills;
     private int epoch;
-    private final byte[] heat = new byte[1 << HEAT_BITS];
+    private final short[] heat = new short[1 << HEAT_BITS];
     private final int hot;
     private int live;
     public long invalidatedBlocks, flushes;
 
     CodeCache(int ramPages, int hot) {
-        this.hot = hot;
+        this.hot = Math.min(hot, Short.MAX_VALUE);   // counters saturate there
         slots = new Block[ramPages][];
         pageLists = new Block[ramPages];
         pageInvalidations = new byte[ramPages];
