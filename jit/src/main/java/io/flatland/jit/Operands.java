@@ -108,14 +108,37 @@ public final class Operands {
 
     /** PUSH: the store happens before ESP changes, so a fault leaves ESP intact. */
     public static void push(Cpu c, int size, int v) {
-        int nsp = spPlus(c, -size);
+        c.reg[Cpu.ESP] = pushAt(c, c.reg[Cpu.ESP], size, v);
+    }
+
+    /**
+     * PUSH on a stack whose ESP register holds {@code esp} (translated code keeps ESP in a
+     * local): stores {@code v} and returns the new value of the whole ESP register (SS.B
+     * decides whether SP or ESP moves).
+     */
+    public static int pushAt(Cpu c, int esp, int size, int v) {
+        if (c.stack32) {
+            write(c, Cpu.SS, esp - size, size, v);
+            return esp - size;
+        }
+        int nsp = (esp - size) & 0xFFFF;
         write(c, Cpu.SS, nsp, size, v);
-        setSp(c, nsp);
+        return (esp & 0xFFFF0000) | nsp;
+    }
+
+    /** The value at the top of the stack whose ESP register holds {@code esp}. */
+    public static int topAt(Cpu c, int esp, int size) {
+        return read(c, Cpu.SS, c.stack32 ? esp : esp & 0xFFFF, size);
+    }
+
+    /** The whole ESP register after {@code delta} bytes are popped from a stack whose ESP holds {@code esp}. */
+    public static int popAt(Cpu c, int esp, int delta) {
+        return c.stack32 ? esp + delta : (esp & 0xFFFF0000) | ((esp + delta) & 0xFFFF);
     }
 
     /** Reads the value at the top of the stack without popping it. */
     public static int top(Cpu c, int size) {
-        return read(c, Cpu.SS, sp(c), size);
+        return topAt(c, c.reg[Cpu.ESP], size);
     }
 
     /** Reads the stack at {@code sp + offset} (multi-value pops, LEAVE, ENTER). */

@@ -399,6 +399,35 @@ final class Emit {
         everStored |= 1 << full;
     }
 
+    /** A 32-bit push of the value {@code value} pushes, with ESP in its local (Operands.pushAt). */
+    void push32(Runnable value) {
+        regStoreBegin(4, io.flatland.jit.Cpu.ESP);
+        cpu();
+        loadReg(4, io.flatland.jit.Cpu.ESP);
+        pushInt(4);
+        value.run();
+        mv.visitMethodInsn(INVOKESTATIC, OPERANDS, "pushAt", "(" + C + "III)I", false);
+        regStoreEnd(4);
+    }
+
+    /** Pushes the dword at the top of the stack (Operands.topAt on the ESP local). */
+    void top32() {
+        cpu();
+        loadReg(4, io.flatland.jit.Cpu.ESP);
+        pushInt(4);
+        mv.visitMethodInsn(INVOKESTATIC, OPERANDS, "topAt", "(" + C + "II)I", false);
+    }
+
+    /** ESP moves up by {@code delta} bytes (Operands.popAt on the ESP local). */
+    void pop(int delta) {
+        regStoreBegin(4, io.flatland.jit.Cpu.ESP);
+        cpu();
+        loadReg(4, io.flatland.jit.Cpu.ESP);
+        pushInt(delta);
+        mv.visitMethodInsn(INVOKESTATIC, OPERANDS, "popAt", "(" + C + "II)I", false);
+        regStoreEnd(4);
+    }
+
     /** Pushes the effective address of a 32-bit-addressed memory operand (Operands.ea, unrolled). */
     void ea(Insn in) {
         pushInt(in.disp);

@@ -198,27 +198,14 @@ final class Emitters {
 
             case Op.PUSH_R, Op.PUSH_I:
                 if (size != 4) return NO;
-                e.cpu();
-                e.pushInt(4);
-                if (in.op == Op.PUSH_R) e.loadReg(4, in.sub); else e.pushInt(in.imm);
-                e.spill(Cpu.ESP);
-                mv.visitMethodInsn(INVOKESTATIC, OPERANDS, "push", "(L" + Translator.CPU + ";II)V", false);
-                e.invalidate(Cpu.ESP);
+                e.push32(in.op == Op.PUSH_R ? () -> e.loadReg(4, in.sub) : () -> e.pushInt(in.imm));   // PUSH ESP: the old value
                 return DONE;
             case Op.POP_R:
                 if (size != 4) return NO;
-                e.spill(Cpu.ESP);
-                e.cpu();
-                e.pushInt(4);
-                mv.visitMethodInsn(INVOKESTATIC, OPERANDS, "top", "(L" + Translator.CPU + ";I)I", false);
+                e.top32();
                 mv.visitVarInsn(ISTORE, Emit.TMP);
-                e.cpu();
-                e.cpu();
-                e.pushInt(4);
-                mv.visitMethodInsn(INVOKESTATIC, OPERANDS, "spPlus", "(L" + Translator.CPU + ";I)I", false);
-                mv.visitMethodInsn(INVOKESTATIC, OPERANDS, "setSp", "(L" + Translator.CPU + ";I)V", false);
-                e.invalidate(Cpu.ESP);
-                e.regStoreBegin(4, in.sub);
+                e.pop(4);
+                e.regStoreBegin(4, in.sub);   // POP ESP: the popped value wins over the increment
                 mv.visitVarInsn(ILOAD, Emit.TMP);
                 e.regStoreEnd(4);
                 return DONE;
@@ -269,12 +256,7 @@ final class Emitters {
                 // Followed, or to an instruction of the region: within the CS limit (checked on entry).
                 int kt = end ? e.internalIndex(target) : k + 1;
                 if (kt < 0) e.checkCsLimit(() -> e.pushInt(target));
-                e.cpu();
-                e.pushInt(4);
-                e.pushInt(e.next[k]);
-                e.spill(Cpu.ESP);
-                mv.visitMethodInsn(INVOKESTATIC, OPERANDS, "push", "(L" + Translator.CPU + ";II)V", false);
-                e.invalidate(Cpu.ESP);
+                e.push32(() -> e.pushInt(e.next[k]));
                 if (!end) return DONE;
                 if (kt >= 0) {
                     e.ensureAllLoaded();
@@ -289,30 +271,15 @@ final class Emitters {
                 e.readRm(in, 4);
                 mv.visitVarInsn(ISTORE, Emit.TMP);
                 e.checkCsLimit(() -> mv.visitVarInsn(ILOAD, Emit.TMP));
-                if (in.op == Op.CALL_E) {
-                    e.cpu();
-                    e.pushInt(4);
-                    e.pushInt(e.next[k]);
-                    e.spill(Cpu.ESP);
-                    mv.visitMethodInsn(INVOKESTATIC, OPERANDS, "push", "(L" + Translator.CPU + ";II)V", false);
-                    e.invalidate(Cpu.ESP);
-                }
+                if (in.op == Op.CALL_E) e.push32(() -> e.pushInt(e.next[k]));
                 e.dispatchIndirect(k);
                 return DONE_EIP;
             case Op.RET:
                 if (!in.o32) return NO;
-                e.spill(Cpu.ESP);
-                e.cpu();
-                e.pushInt(4);
-                mv.visitMethodInsn(INVOKESTATIC, OPERANDS, "top", "(L" + Translator.CPU + ";I)I", false);
+                e.top32();
                 mv.visitVarInsn(ISTORE, Emit.TMP);
                 e.checkCsLimit(() -> mv.visitVarInsn(ILOAD, Emit.TMP));
-                e.cpu();
-                e.cpu();
-                e.pushInt(4 + in.imm);
-                mv.visitMethodInsn(INVOKESTATIC, OPERANDS, "spPlus", "(L" + Translator.CPU + ";I)I", false);
-                mv.visitMethodInsn(INVOKESTATIC, OPERANDS, "setSp", "(L" + Translator.CPU + ";I)V", false);
-                e.invalidate(Cpu.ESP);
+                e.pop(4 + in.imm);
                 e.dispatchIndirect(k);
                 return DONE_EIP;
             default:
