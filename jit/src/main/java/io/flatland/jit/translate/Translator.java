@@ -134,6 +134,7 @@ final class Translator {
         return b;
     }
 
+    /** Debug switch: print each region's size and write its class file to java.io.tmpdir (for javap). */
     static final boolean DEBUG = Boolean.getBoolean("flatland.jit.debugRegions");
 
     /** The bytecode length of the generated class's {@code run} method (its Code attribute's code_length). */
