@@ -6,7 +6,9 @@
  *     and instruction count as {@code Interpreter.run}. Blocks run only when the
  *     interpreter's between-instruction checks would be no-ops for the whole block;
  *     everything else (events, interrupts, HLT, single-step, cold code) is one interpreter
- *     iteration.</li>
+ *     iteration. Code is translated after {@code CodeCache.HOT} executions; the CPU's thread
+ *     decodes it and a background thread generates and defines the class, installed at a
+ *     later dispatch unless the page changed meanwhile.</li>
  * <li>{@code BlockScanner} / {@code InsnKinds}: which instructions form a region: paths of
  *     one code page, along not-taken branches, followed jumps and direct calls; later paths
  *     start at the return addresses of calls and at the roots an {@code ExitProfile} found.</li>
