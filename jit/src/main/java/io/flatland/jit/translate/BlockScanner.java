@@ -58,11 +58,6 @@ final class BlockScanner {
         return in.o32 && in.code32 && !in.lock;
     }
 
-    /** The instructions of the block alone at CS:{@code eip} (linear {@code lin}): one path, no followed branches. */
-    static List<Insn> scan(Cpu cpu, int eip, int lin) {
-        return scan(cpu, eip, lin, false, null).insns;
-    }
-
     /**
      * The region at CS:{@code eip} (linear {@code lin}); with {@code regions} false, the basic
      * block alone. {@code roots} (EIPs, may be null) are further paths to include if room remains.

@@ -240,14 +240,7 @@ final class Emit {
 
     /** Block entry: every register into its local. */
     void prologue() {
-        for (int r = 0; r < 8; r++) {
-            cpu();
-            mv.visitFieldInsn(GETFIELD, Translator.CPU, "reg", "[I");
-            pushInt(r);
-            mv.visitInsn(IALOAD);
-            mv.visitVarInsn(ISTORE, REG0 + r);
-            inLocal[r] = true;
-        }
+        for (int r = 0; r < 8; r++) ensureLoaded(r);
     }
 
     /** The registers whose local is newer than cpu.reg (what an exit must write back). */
@@ -470,22 +463,6 @@ final class Emit {
         mv.visitMethodInsn(INVOKESTATIC, OPERANDS, "write", "(" + C + "IIII)V", false);
     }
 
-    /** TMP = the checked and write-probed linear address of the memory operand (Operands.rmwLinear). */
-    void rmwLinear(Insn in, int size) {
-        // Operands.rmwLinear with the effective address unrolled: linear(seg, ea, size, write) then probeWrite.
-        cpu();
-        pushInt(in.seg);
-        ea(in);
-        pushInt(size);
-        pushInt(1);
-        mv.visitMethodInsn(INVOKESTATIC, OPERANDS, "linear", "(" + C + "IIIZ)I", false);
-        mv.visitVarInsn(ISTORE, TMP);
-        cpu();
-        mv.visitVarInsn(ILOAD, TMP);
-        pushInt(size);
-        mv.visitMethodInsn(INVOKEVIRTUAL, Translator.CPU, "probeWrite", "(II)V", false);
-    }
-
     /** Local (long, two slots) holding a host address. */
     static final int HOST = 13;
     private static final String MEM = "io/flatland/mmu/PhysicalMemory";
@@ -498,6 +475,7 @@ final class Emit {
      */
     void readModifyWrite(Insn in, int size, Runnable op) {
         org.objectweb.asm.Label slow = new org.objectweb.asm.Label(), done = new org.objectweb.asm.Label();
+        // TMP = Operands.linear(cpu, seg, ea, size, write = true), the effective address unrolled.
         cpu();
         pushInt(in.seg);
         ea(in);

@@ -56,9 +56,6 @@ public final class JitEngine {
                 Boolean.parseBoolean(System.getProperty("flatland.jit.background", "true")) ? TRANSLATOR_THREAD : null);
     }
 
-    public JitEngine(Cpu cpu, boolean handWritten, int hot) {
-        this(cpu, handWritten, hot, GROW_RUNS);
-    }
 
     /**
      * Translates on the background translator thread: the CPU's thread decodes the region
@@ -88,15 +85,9 @@ public final class JitEngine {
     /**
      * {@code handWritten = false} translates every instruction as a call of the reference
      * semantics; {@code hot} is how often the interpreter runs an address before it is translated;
-     * {@code growRuns} how many runs of a region are profiled before it may grow (0: never).
-     */
-    public JitEngine(Cpu cpu, boolean handWritten, int hot, int growRuns) {
-        this(cpu, handWritten, hot, growRuns, null);
-    }
-
-    /**
-     * As above; {@code background} builds translations (see {@link #background}); null
-     * translates in line. Tests pass an executor that decides when translations land.
+     * {@code growRuns} how many runs of a region are profiled before it may grow (0: never);
+     * {@code background} builds translations (see {@link #background}), null translates in line
+     * (tests pass an executor that decides when translations land).
      */
     public JitEngine(Cpu cpu, boolean handWritten, int hot, int growRuns, Executor background) {
         this.cpu = cpu;
