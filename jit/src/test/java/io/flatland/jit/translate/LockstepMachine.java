@@ -47,15 +47,13 @@ final class LockstepMachine implements Platform, AutoCloseable {
     long serviced;
 
     LockstepMachine(boolean useJit, boolean handWritten, int hot) {
-        this(useJit, handWritten, hot, JitEngine.GROW_RUNS);
+        this(useJit, handWritten, hot, JitEngine.GROW_RUNS, null);
     }
 
-    /** {@code growRuns}: region runs profiled before a region may grow (small values make tests grow regions early). */
-    LockstepMachine(boolean useJit, boolean handWritten, int hot, int growRuns) {
-        this(useJit, handWritten, hot, growRuns, null);
-    }
-
-    /** {@code background}: builds the JIT's translations, which land one translation late (see {@link OneLate}). */
+    /**
+     * {@code growRuns}: region runs profiled before a region may grow (small values make tests
+     * grow regions early); {@code background}: builds the JIT's translations, null in line (see {@link OneLate}).
+     */
     LockstepMachine(boolean useJit, boolean handWritten, int hot, int growRuns, java.util.concurrent.Executor background) {
         cpu.platform = this;
         SystemOps.reset(cpu);

@@ -47,9 +47,24 @@ class SpecialCasesTest {
         return faults;
     }
 
+    static final int PF_HANDLER = 0x6000;
+
+    /**
+     * A #PF handler at {@link #PF_HANDLER} that marks the faulting page present and returns:
+     * push eax; mov eax, cr2; shr eax, 12; shl eax, 2; add eax, PAGE_DIR+0x1000;
+     * or dword [eax], 1; mov eax, cr2; invlpg [eax]; pop eax; add esp, 4; iret.
+     */
+    private static void installPageFaultHandler(LockstepMachine m) {
+        Code pf = new Code(PF_HANDLER);
+        pf.b(0x50, 0x0F, 0x20, 0xD0, 0xC1, 0xE8, 0x0C, 0xC1, 0xE0, 0x02, 0x05).d(PAGE_DIR + 0x1000);
+        pf.b(0x83, 0x08, 0x01, 0x0F, 0x20, 0xD0, 0x0F, 0x01, 0x38, 0x58, 0x83, 0xC4, 0x04, 0xCF);
+        m.load(PF_HANDLER, pf.bytes());
+        m.gate(14, PF_HANDLER);
+    }
+
     @Test
     void pageFaultAndDivideErrorMidBlock() {
-        int pfHandler = 0x6000, deHandler = 0x6100;
+        int deHandler = 0x6100;
         Code c = new Code(CODE);
         c.movMemImm(COUNTER, 12).label("top");
         c.b(0x81, 0x25).d(pte(SCRATCH + 0x1000)).d(0xFFFFFFFE);        // and dword [pte], ~1: not present
@@ -64,16 +79,12 @@ class SpecialCasesTest {
         c.b(0x83, 0x35).d(SCRATCH + 0x100).b(1);                       // xor dword [toggle], 1
         c.b(0x89, 0x25).d(SCRATCH + 0x1020);                           // mov [page+0x20], esp: store to a fresh page
         c.loop(COUNTER, "top").cliHlt();
-        Code pf = new Code(pfHandler);
-        pf.b(0x50, 0x0F, 0x20, 0xD0, 0xC1, 0xE8, 0x0C, 0xC1, 0xE0, 0x02, 0x05).d(PAGE_DIR + 0x1000);
-        pf.b(0x83, 0x08, 0x01, 0x0F, 0x20, 0xD0, 0x0F, 0x01, 0x38, 0x58, 0x83, 0xC4, 0x04, 0xCF);
         Code de = new Code(deHandler);
         de.b(0x83, 0x04, 0x24, 0x02, 0xCF);                            // add dword [esp], 2; iret
         long faults = lockstep("faults", c, m -> {
             m.enablePaging();
-            m.load(pfHandler, pf.bytes());
+            installPageFaultHandler(m);
             m.load(deHandler, de.bytes());
-            m.gate(14, pfHandler);
             m.gate(0, deHandler);
         });
         assertTrue(faults > 0, "faults were raised inside translated blocks");
@@ -82,7 +93,6 @@ class SpecialCasesTest {
     /** A loop that stays inside one translated block faults on a later iteration (and timer events cut it). */
     @Test
     void selfLoopFaultsInLaterIteration() {
-        int pfHandler = 0x6000;
         Code c = new Code(CODE);
         c.movEaxImm(SCRATCH + 0x1000 - 512).b(0x31, 0xC9);                 // mov eax, ...; xor ecx, ecx (128 passes before the fault)
         c.label("top");
@@ -90,13 +100,9 @@ class SpecialCasesTest {
         c.b(0x89, 0x48, 0x40);                                             // mov [eax+0x40], ecx
         c.b(0x3D).d(SCRATCH + 0x1000 + 256).b(0x0F, 0x82).rel("top");       // cmp eax, end; jb top
         c.b(0x89, 0x0D).d(RESULT).cliHlt();
-        Code pf = new Code(pfHandler);
-        pf.b(0x50, 0x0F, 0x20, 0xD0, 0xC1, 0xE8, 0x0C, 0xC1, 0xE0, 0x02, 0x05).d(PAGE_DIR + 0x1000);
-        pf.b(0x83, 0x08, 0x01, 0x0F, 0x20, 0xD0, 0x0F, 0x01, 0x38, 0x58, 0x83, 0xC4, 0x04, 0xCF);
         long faults = lockstep("self-loop fault", c, m -> {
             m.enablePaging();
-            m.load(pfHandler, pf.bytes());
-            m.gate(14, pfHandler);
+            installPageFaultHandler(m);
             m.ram.write32(pte(SCRATCH + 0x1000), (SCRATCH + 0x1000) | 6);   // not present
         });
         assertTrue(faults > 0, "the #PF was raised inside a translated block");
@@ -109,7 +115,6 @@ class SpecialCasesTest {
      */
     @Test
     void deadFlagsAroundAFaultInALoop() {
-        int pfHandler = 0x6000;
         Code c = new Code(CODE);
         c.movEaxImm(SCRATCH + 0x1000 - 256).b(0x31, 0xC9);                 // mov eax, ...; xor ecx, ecx
         c.label("top");
@@ -117,13 +122,9 @@ class SpecialCasesTest {
         c.b(0x31, 0x50, 0x40).b(0x83, 0xC0, 0x04);                          // xor [eax+0x40],edx; add eax,4
         c.b(0x3D).d(SCRATCH + 0x1000 + 128).b(0x0F, 0x82).rel("top");       // cmp eax, end; jb top
         c.b(0x89, 0x0D).d(RESULT).cliHlt();
-        Code pf = new Code(pfHandler);
-        pf.b(0x50, 0x0F, 0x20, 0xD0, 0xC1, 0xE8, 0x0C, 0xC1, 0xE0, 0x02, 0x05).d(PAGE_DIR + 0x1000);
-        pf.b(0x83, 0x08, 0x01, 0x0F, 0x20, 0xD0, 0x0F, 0x01, 0x38, 0x58, 0x83, 0xC4, 0x04, 0xCF);
         long faults = lockstep("dead flags and a fault", c, m -> {
             m.enablePaging();
-            m.load(pfHandler, pf.bytes());
-            m.gate(14, pfHandler);
+            installPageFaultHandler(m);
             m.ram.write32(pte(SCRATCH + 0x1000), (SCRATCH + 0x1000) | 6);   // not present
         });
         assertTrue(faults > 0, "the #PF was raised inside a translated region");
