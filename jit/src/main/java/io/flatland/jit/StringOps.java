@@ -57,9 +57,7 @@ public final class StringOps {
         }
         for (int budget = chunk(c); ; ) {
             movsOne(c, in, size, d);
-            int n = count(c, in) - 1;
-            setCount(c, in, n);
-            if ((in.a32 ? n : n & 0xFFFF) == 0) { c.eip = Exec.next(c, in); return; }
+            if (countDone(c, in)) return;
             if (--budget == 0) return;
         }
     }
@@ -124,9 +122,7 @@ public final class StringOps {
         for (int budget = chunk(c); ; ) {
             write(c, Cpu.ES, index(c, in, Cpu.EDI), size, v);
             advance(c, in, Cpu.EDI, d);
-            int n = count(c, in) - 1;
-            setCount(c, in, n);
-            if ((in.a32 ? n : n & 0xFFFF) == 0) { c.eip = Exec.next(c, in); return; }
+            if (countDone(c, in)) return;
             if (--budget == 0) return;
         }
     }
@@ -172,9 +168,7 @@ public final class StringOps {
             setReg(c, size, Cpu.EAX, v);
             advance(c, in, Cpu.ESI, d);
             if (in.rep == 0) { c.eip = Exec.next(c, in); return; }
-            int n = count(c, in) - 1;
-            setCount(c, in, n);
-            if ((in.a32 ? n : n & 0xFFFF) == 0) { c.eip = Exec.next(c, in); return; }
+            if (countDone(c, in)) return;
             if (--budget == 0) return;
         }
     }
@@ -208,6 +202,15 @@ public final class StringOps {
         }
     }
 
+    /**
+     * Decrements the count (CX or ECX); true (with EIP advanced) when it reached zero. For the
+     * string instructions that do not compare, F3 and F2 both only count: pass repDone the
+     * comparison outcome that never stops either.
+     */
+    private static boolean countDone(Cpu c, Insn in) {
+        return repDone(c, in, in.rep == 0xF3);
+    }
+
     /** Decrements the count and applies the REPE/REPNE termination; true (with EIP advanced) when done. */
     private static boolean repDone(Cpu c, Insn in, boolean equal) {
         int n = count(c, in) - 1;
@@ -229,9 +232,7 @@ public final class StringOps {
             writeLin(c, lin, size, c.io.in(port, size));
             advance(c, in, Cpu.EDI, d);
             if (in.rep == 0) { c.eip = Exec.next(c, in); return; }
-            int n = count(c, in) - 1;
-            setCount(c, in, n);
-            if ((in.a32 ? n : n & 0xFFFF) == 0) { c.eip = Exec.next(c, in); return; }
+            if (countDone(c, in)) return;
             if (--budget == 0) return;
         }
     }
@@ -246,9 +247,7 @@ public final class StringOps {
             c.io.out(port, size, v);
             advance(c, in, Cpu.ESI, d);
             if (in.rep == 0) { c.eip = Exec.next(c, in); return; }
-            int n = count(c, in) - 1;
-            setCount(c, in, n);
-            if ((in.a32 ? n : n & 0xFFFF) == 0) { c.eip = Exec.next(c, in); return; }
+            if (countDone(c, in)) return;
             if (--budget == 0) return;
         }
     }
