@@ -52,14 +52,14 @@ bench_jar="$tmp/bench.jar"
 gate() { java -Xss4m -Dflatland.root="$root" -cp "$bench_jar" io.flatland.bench.harness.Cli gate "$@"; }
 
 say "injecting the slowdown into b only: a busy loop every 1024 retired instructions"
-interp="$tmp/b/jit/src/main/java/io/flatland/jit/Interpreter.java"
+interp="$tmp/b/cpu/src/main/java/io/flatland/cpu/Interpreter.java"
 # Every retire point of the interpreter (the single-step loop and the burst loop): X.icount++;
 n="$(grep -cE '\b[a-z]+\.icount\+\+;' "$interp" || true)"
 [ "$n" -ge 1 ] || { echo "gate-experiment: cannot find the retire points in $interp" >&2; exit 2; }
 sed -i -E 's/\b([a-z]+)\.icount\+\+;/\1.icount++; if ((\1.icount \& 1023) == 0) InjectedSlowdown.spin();/' "$interp"
 echo "patched $n retire points:"; grep -n 'InjectedSlowdown' "$interp"
-cat >"$tmp/b/jit/src/main/java/io/flatland/jit/InjectedSlowdown.java" <<'JAVA'
-package io.flatland.jit;
+cat >"$tmp/b/cpu/src/main/java/io/flatland/cpu/InjectedSlowdown.java" <<'JAVA'
+package io.flatland.cpu;
 
 /**
  * Injected by bench/gate-experiment.sh into a temporary copy only: a busy loop of

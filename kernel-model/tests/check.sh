@@ -1,5 +1,5 @@
 #!/bin/sh
-# kernel-model acceptance checks (KERNEL-MODEL.md section 9) under
+# kernel-model acceptance checks (docs/kernel-model-spec.md section 9) under
 # qemu-system-i386. Run from anywhere; images come from $KM_DIR (default
 # build/). With --update-golden the transcripts and statuses are (re)written
 # into tests/golden/ instead of being compared.

@@ -1,8 +1,8 @@
 package io.flatland.bench;
 
-import io.flatland.jit.Cpu;
-import io.flatland.jit.Decoder;
-import io.flatland.jit.Insn;
+import io.flatland.cpu.Cpu;
+import io.flatland.cpu.Decoder;
+import io.flatland.cpu.Insn;
 import io.flatland.machine.Accel;
 import io.flatland.machine.Machine;
 import org.openjdk.jmh.annotations.*;

@@ -2,7 +2,7 @@ package io.flatland.bench;
 
 import io.flatland.machine.Accel;
 import io.flatland.machine.Machine;
-import io.flatland.mmu.IoBus;
+import io.flatland.cpu.IoBus;
 import org.openjdk.jmh.annotations.*;
 
 import java.util.concurrent.TimeUnit;

@@ -1,7 +1,7 @@
 package io.flatland.bench;
 
-import io.flatland.jit.Cpu;
-import io.flatland.mmu.IoBus;
+import io.flatland.cpu.Cpu;
+import io.flatland.cpu.IoBus;
 import io.flatland.mmu.MmioBus;
 import io.flatland.mmu.Mmu;
 import io.flatland.mmu.PhysicalMemory;

@@ -4,7 +4,7 @@ package io.flatland.machine;
 public enum Accel {
     /** The reference interpreter. */
     INTERP,
-    /** Translation of hot blocks to JVM bytecode (io.flatland.jit.translate.JitEngine). */
+    /** Translation of hot blocks to JVM bytecode (io.flatland.jit.JitEngine). */
     JIT;
 
     public static Accel parse(String s) {

@@ -1,9 +1,9 @@
 package io.flatland.machine;
 
-import io.flatland.jit.Cpu;
-import io.flatland.jit.ExitReason;
-import io.flatland.jit.Interpreter;
-import io.flatland.jit.translate.JitEngine;
+import io.flatland.cpu.Cpu;
+import io.flatland.cpu.ExitReason;
+import io.flatland.cpu.Interpreter;
+import io.flatland.jit.JitEngine;
 
 /** Runs guest code on a CPU for at most a number of instructions. */
 @FunctionalInterface

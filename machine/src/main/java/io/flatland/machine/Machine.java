@@ -1,9 +1,9 @@
 package io.flatland.machine;
 
-import io.flatland.jit.Cpu;
-import io.flatland.jit.ExitReason;
-import io.flatland.jit.Flags;
-import io.flatland.jit.SystemOps;
+import io.flatland.cpu.Cpu;
+import io.flatland.cpu.ExitReason;
+import io.flatland.cpu.Flags;
+import io.flatland.cpu.SystemOps;
 import io.flatland.machine.devices.CmosRtc;
 import io.flatland.machine.devices.DebugExit;
 import io.flatland.machine.devices.DualPic;
@@ -17,7 +17,7 @@ import io.flatland.machine.devices.Uart16550;
 import io.flatland.machine.loader.BadImageException;
 import io.flatland.machine.loader.BootImage;
 import io.flatland.machine.loader.MultibootLoader;
-import io.flatland.mmu.IoBus;
+import io.flatland.cpu.IoBus;
 import io.flatland.mmu.MmioBus;
 import io.flatland.mmu.Mmu;
 import io.flatland.mmu.PhysicalMemory;

@@ -1,7 +1,7 @@
 package io.flatland.machine;
 
-import io.flatland.jit.Cpu;
-import io.flatland.jit.Platform;
+import io.flatland.cpu.Cpu;
+import io.flatland.cpu.Platform;
 import io.flatland.machine.devices.CmosRtc;
 import io.flatland.machine.devices.DualPic;
 import io.flatland.machine.devices.Pit8254;
@@ -92,7 +92,7 @@ public final class PcPlatform implements Platform {
         uart.flush();
         for (;;) {
             advanceDevices();
-            if (pic.intr() || cpu.exitRequest != io.flatland.jit.ExitReason.NONE) {
+            if (pic.intr() || cpu.exitRequest != io.flatland.cpu.ExitReason.NONE) {
                 schedule(cpu);
                 return true;
             }

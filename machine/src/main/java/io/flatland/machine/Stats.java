@@ -1,6 +1,6 @@
 package io.flatland.machine;
 
-import io.flatland.jit.Cpu;
+import io.flatland.cpu.Cpu;
 import io.flatland.machine.devices.PostPort;
 
 /** The --stats JSON document, written by hand (it is small and flat). */

@@ -1,6 +1,6 @@
 package io.flatland.machine;
 
-import io.flatland.jit.Cpu;
+import io.flatland.cpu.Cpu;
 import io.flatland.machine.loader.BadImageException;
 import org.junit.jupiter.api.Test;
 

@@ -1,8 +1,8 @@
 package io.flatland.machine;
 
-import io.flatland.jit.Cpu;
+import io.flatland.cpu.Cpu;
 import io.flatland.machine.loader.BadImageException;
-import io.flatland.mmu.IoBus;
+import io.flatland.cpu.IoBus;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;

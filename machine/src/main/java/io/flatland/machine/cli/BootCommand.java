@@ -15,7 +15,7 @@ import java.util.List;
 
 /**
  * {@code flatland boot}: boots the kernel model packaged in the jar (/kernel-model/kernel
- * with modules pm, rs, vm, echo, init, as KERNEL-MODEL.md §2.1 invokes it under QEMU) with
+ * with modules pm, rs, vm, echo, init, as docs/kernel-model-spec.md §2.1 invokes it under QEMU) with
  * -m 128M and {@code -append "workload=W n=N ..."}, shows its console, then a boot-time
  * summary built from the POST milestones. The guest's isa-debug-exit statuses 33/35/37
  * (success/failure/panic) become 0/1/3.
@@ -104,7 +104,7 @@ final class BootCommand {
         out.flush();
     }
 
-    /** KERNEL-MODEL.md §6.1's names for the POST codes. */
+    /** docs/kernel-model-spec.md §6.1's names for the POST codes. */
     static String meaning(int code) {
         return switch (code) {
             case 0x01 -> "multiboot entry";

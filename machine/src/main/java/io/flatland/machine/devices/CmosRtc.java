@@ -1,7 +1,7 @@
 package io.flatland.machine.devices;
 
-import io.flatland.mmu.IoBus;
-import io.flatland.mmu.IoDevice;
+import io.flatland.cpu.IoBus;
+import io.flatland.cpu.IoDevice;
 
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;

@@ -1,9 +1,9 @@
 package io.flatland.machine.devices;
 
-import io.flatland.jit.Cpu;
-import io.flatland.jit.ExitReason;
-import io.flatland.mmu.IoBus;
-import io.flatland.mmu.IoDevice;
+import io.flatland.cpu.Cpu;
+import io.flatland.cpu.ExitReason;
+import io.flatland.cpu.IoBus;
+import io.flatland.cpu.IoDevice;
 
 /**
  * QEMU's isa-debug-exit device (iobase 0xF4, iosize 4): a write of v makes the machine

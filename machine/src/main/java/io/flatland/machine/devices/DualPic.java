@@ -1,7 +1,7 @@
 package io.flatland.machine.devices;
 
-import io.flatland.mmu.IoBus;
-import io.flatland.mmu.IoDevice;
+import io.flatland.cpu.IoBus;
+import io.flatland.cpu.IoDevice;
 
 /**
  * The PC/AT pair of 8259As: the master at 0x20/0x21, the slave at 0xA0/0xA1 with its INT

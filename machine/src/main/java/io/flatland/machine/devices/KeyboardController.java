@@ -1,9 +1,9 @@
 package io.flatland.machine.devices;
 
-import io.flatland.jit.Cpu;
-import io.flatland.jit.ExitReason;
-import io.flatland.mmu.IoBus;
-import io.flatland.mmu.IoDevice;
+import io.flatland.cpu.Cpu;
+import io.flatland.cpu.ExitReason;
+import io.flatland.cpu.IoBus;
+import io.flatland.cpu.IoDevice;
 
 /**
  * The minimum of an 8042 keyboard controller (0x60 data, 0x64 status/command) that

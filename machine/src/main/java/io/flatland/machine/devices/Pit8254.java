@@ -1,7 +1,7 @@
 package io.flatland.machine.devices;
 
-import io.flatland.mmu.IoBus;
-import io.flatland.mmu.IoDevice;
+import io.flatland.cpu.IoBus;
+import io.flatland.cpu.IoDevice;
 
 /**
  * Intel 8254 programmable interval timer at 0x40-0x43, clocked at 1.193182 MHz.

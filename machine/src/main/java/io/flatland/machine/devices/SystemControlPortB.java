@@ -1,7 +1,7 @@
 package io.flatland.machine.devices;
 
-import io.flatland.mmu.IoBus;
-import io.flatland.mmu.IoDevice;
+import io.flatland.cpu.IoBus;
+import io.flatland.cpu.IoDevice;
 
 /**
  * Port 0x61 of the PC/AT: bit 0 drives PIT channel 2's GATE, bit 1 enables the speaker

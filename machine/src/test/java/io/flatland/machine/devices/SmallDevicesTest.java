@@ -1,8 +1,8 @@
 package io.flatland.machine.devices;
 
-import io.flatland.jit.Cpu;
-import io.flatland.jit.ExitReason;
-import io.flatland.mmu.IoBus;
+import io.flatland.cpu.Cpu;
+import io.flatland.cpu.ExitReason;
+import io.flatland.cpu.IoBus;
 import io.flatland.mmu.MmioBus;
 import io.flatland.mmu.Mmu;
 import io.flatland.mmu.PhysicalMemory;

@@ -20,7 +20,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * KERNEL-MODEL.md §9 on Flatland: every case of kernel-model/tests/golden/INDEX (a QEMU
+ * docs/kernel-model-spec.md §9 on Flatland: every case of kernel-model/tests/golden/INDEX (a QEMU
  * transcript with its '@' lines removed, and QEMU's exit status) is booted from the shipped
  * images in kernel-model/prebuilt with the spec's invocation, and must give the same
  * transcript and status. Every {@code result:} line of the goldens is also recomputed here

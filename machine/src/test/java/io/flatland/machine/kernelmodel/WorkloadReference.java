@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The host-side reference of every kernel-model workload (KERNEL-MODEL.md §7, formulas in
+ * The host-side reference of every kernel-model workload (docs/kernel-model-spec.md §7, formulas in
  * kernel-model/README.md): the deterministic {@code value} and the FNV-1a {@code checksum}
  * over the little-endian bytes of the listed 32-bit values. Computed independently of the
  * guest so that a transcript agreeing between QEMU and Flatland is also checked for being

@@ -1,0 +1,19 @@
+package io.flatland.cpu;
+
+/** Why {@link Cpu}'s execution loop returned to the machine. */
+public enum ExitReason {
+    /** Still running (no exit requested). */
+    NONE,
+    /** The instruction budget given to the run loop is used up. */
+    BUDGET,
+    /** A device asked the machine to stop (isa-debug-exit, shutdown). */
+    DEVICE_EXIT,
+    /** Triple fault (shutdown cycle). The machine resets, or exits under -no-reboot. */
+    TRIPLE_FAULT,
+    /** A reset was requested (port 0x92, keyboard controller 0xFE, triple fault with reboot). */
+    RESET,
+    /** HLT with interrupts disabled, or with nothing that could ever wake the CPU. */
+    HALTED_FOREVER,
+    /** The emulator hit something it does not implement; see {@link Cpu#exitMessage}. */
+    UNIMPLEMENTED
+}

@@ -1,0 +1,52 @@
+package io.flatland.cpu;
+
+/**
+ * One decoded instruction: the operation id the interpreter switches on, its operand and
+ * address sizes, and the operands taken from ModRM/SIB, displacement and immediates.
+ * Decoded once per physical address and then reused (see {@link DecodeCache}); never
+ * mutated after decoding.
+ */
+public final class Insn {
+    /** Operation id from {@link Op}. */
+    public int op;
+    /** Sub-operation: ALU kind, condition code, shift kind, segment, source size... */
+    public int sub;
+    /** Length in bytes, prefixes included. */
+    public int len;
+    /** Operand size in bytes: 1, 2 or 4. */
+    public int size;
+    /** Operand size attribute is 32 bits (after 0x66); used by stack and far transfers. */
+    public boolean o32;
+    /** Address size attribute is 32 bits (after 0x67). */
+    public boolean a32;
+    /** CS.D of the code segment this was decoded for; a mismatch forces a re-decode. */
+    public boolean code32;
+    /** Segment of the memory operand (default or override). */
+    public int seg;
+    /** True if a segment override prefix was present. */
+    public boolean segOverride;
+    /** 0 none, 0xF3 REP/REPE, 0xF2 REPNE. */
+    public int rep;
+    public boolean lock;
+
+    /** ModRM present; {@link #mem} tells whether r/m names memory. */
+    public boolean hasModrm, mem;
+    public int mod, reg, rm;
+    /** Effective address parts: base/index register numbers or -1, scale as a shift. */
+    public int base = -1, index = -1, scale, disp;
+    public int imm, imm2;
+
+    void clear() {
+        op = 0; sub = 0; len = 0; size = 0; o32 = false; a32 = false; code32 = false;
+        seg = Cpu.DS; segOverride = false; rep = 0; lock = false;
+        hasModrm = false; mem = false; mod = 0; reg = 0; rm = 0;
+        base = -1; index = -1; scale = 0; disp = 0; imm = 0; imm2 = 0;
+    }
+
+    @Override
+    public String toString() {
+        return Op.name(op) + "/" + sub + " len=" + len + " size=" + size + (mem ? " mem" : "")
+                + " reg=" + reg + " rm=" + rm + " base=" + base + " index=" + index + "<<" + scale
+                + " disp=" + Integer.toHexString(disp) + " imm=" + Integer.toHexString(imm) + " seg=" + seg;
+    }
+}

@@ -1,0 +1,249 @@
+package io.flatland.cpu;
+
+import io.flatland.mmu.GuestFault;
+import io.flatland.mmu.Tlb;
+
+/**
+ * The reference execution loop: interrupts and device time between instructions, then
+ * fetch (from the decoded-instruction cache), execute, retire. Faults roll EIP back to the
+ * faulting instruction and are delivered through {@link SystemOps#deliverException}.
+ *
+ * <p>The fetch fast path keeps the decoded array of the current code page and its linear
+ * base; while the TLB has not been flushed, the CPL and CS base are unchanged and no code
+ * page was written ({@link Cpu#codeEpoch}), fetching is an array index.
+ */
+public final class Interpreter {
+    private static final int NO_PAGE = 1;   // never a page base
+
+    private final Cpu cpu;
+    private final Tlb tlb;
+    private final DecodeCache cache;
+    private final Insn scratch = new Insn();
+
+    private Insn[] codePage;
+    private int codeLinPage = NO_PAGE;
+    private int seenEpoch, seenCpl, seenCsBase;
+    private long seenFlushes;
+    /** EIP of the instruction executing now: where a fault rolls back to. */
+    private int insnStart;
+
+    public Interpreter(Cpu cpu) {
+        this.cpu = cpu;
+        this.tlb = cpu.mmu.tlb;
+        this.cache = new DecodeCache(cpu);
+    }
+
+    public DecodeCache decodeCache() { return cache; }
+
+    /** True while {@link #runToBlockEnd} runs: stop after the instruction that ends a basic block. */
+    private boolean toBlockEnd;
+    /** Set when the last instruction (or interrupt/exception delivery) ended a basic block. */
+    private boolean blockEnded;
+
+    /**
+     * Runs like {@link #run} but returns {@link ExitReason#BUDGET} as soon as a basic block
+     * ends: after a control transfer or any instruction that is not simple, or after an
+     * interrupt or exception was delivered. The JIT's dispatcher runs cold code this way, so
+     * it is back at the next block entry without paying a full loop iteration per instruction.
+     */
+    public ExitReason runToBlockEnd(Cpu cpu, long maxInstructions) {
+        toBlockEnd = true;
+        try {
+            return run(cpu, maxInstructions);
+        } finally {
+            toBlockEnd = false;
+        }
+    }
+
+    /** Runs at most {@code maxInstructions} instructions (a REP chunk counts as one). */
+    public ExitReason run(Cpu cpu, long maxInstructions) {
+        if (cpu != this.cpu) throw new IllegalArgumentException("interpreter belongs to another CPU");
+        Platform platform = cpu.platform;
+        long end = cpu.icount + maxInstructions;
+        try {
+            for (;;) {
+                if (cpu.icount >= end) return ExitReason.BUDGET;
+                if (cpu.icount >= cpu.nextEventAt) platform.service(cpu);
+                ExitReason req = cpu.exitRequest;
+                if (req != ExitReason.NONE) {
+                    cpu.exitRequest = ExitReason.NONE;
+                    return req;
+                }
+                if ((cpu.eflags & Cpu.IF) != 0 && !cpu.interruptShadow && platform.interruptPending()) {
+                    int vector = platform.acknowledgeInterrupt() & 0xFF;
+                    cpu.interruptsByVector[vector]++;
+                    cpu.halted = false;
+                    try {
+                        SystemOps.deliverExternalInterrupt(cpu, vector);
+                    } catch (GuestFault f) {
+                        if (!deliver(f)) return ExitReason.TRIPLE_FAULT;
+                    }
+                    if (toBlockEnd) return ExitReason.BUDGET;
+                    continue;
+                }
+                if (cpu.halted) {
+                    // Only an NMI or reset could wake a CPU halted with IF=0; we model neither.
+                    if ((cpu.eflags & Cpu.IF) == 0 || !platform.idle(cpu)) return ExitReason.HALTED_FOREVER;
+                    continue;
+                }
+                cpu.interruptShadow = false;
+                int start = cpu.eip;
+                insnStart = start;
+                try {
+                    Insn in = fetch(start);
+                    boolean step = SingleStep.armed(cpu);
+                    long switches = cpu.taskSwitches;
+                    Exec.execute(cpu, in);
+                    cpu.icount++;
+                    if (step) {
+                        SingleStep.afterInstruction(cpu, in, start, switches);
+                        if (toBlockEnd) return ExitReason.BUDGET;
+                    } else if (toBlockEnd && ENDS_BLOCK[in.op]) {
+                        return ExitReason.BUDGET;
+                    } else if (SIMPLE[in.op] && ((cpu.eflags & Cpu.IF) == 0 || !platform.interruptPending())) {
+                        // An interrupt held back by an STI/MOV SS shadow for this one
+                        // instruction is due now: the outer loop must see it first.
+                        blockEnded = false;
+                        burst(Math.min(end, cpu.nextEventAt));
+                        if (toBlockEnd && blockEnded) return ExitReason.BUDGET;
+                    }
+                } catch (GuestFault f) {
+                    cpu.eip = insnStart;       // the faulting instruction, also inside a burst
+                    if (!deliver(f)) return ExitReason.TRIPLE_FAULT;
+                    if (toBlockEnd) return ExitReason.BUDGET;
+                }
+            }
+        } catch (UnsupportedOperationException e) {
+            cpu.exitMessage = e.getMessage();
+            return ExitReason.UNIMPLEMENTED;
+        } catch (RuntimeException e) {
+            cpu.exitMessage = "internal error at " + Integer.toHexString(cpu.eip) + ": " + e;
+            return ExitReason.UNIMPLEMENTED;
+        }
+    }
+
+    /** Longest burst, so that a stop requested from another thread is seen promptly. */
+    private static final int BURST = 1 << 16;
+
+    /**
+     * Instructions that cannot make an interrupt deliverable, change CPL, CS, paging, TF or
+     * the halt state, or ask the machine to stop: plain data movement, arithmetic and near
+     * control flow. After one of them nothing the outer loop checks can have changed, so
+     * {@link #burst} runs the following ones without those checks.
+     */
+    private static final boolean[] SIMPLE = new boolean[256];
+    /** Control transfers and everything that is not simple: where a basic block ends. */
+    private static final boolean[] ENDS_BLOCK = new boolean[256];
+    static {
+        int[] simple = {Op.NOP, Op.NOP_E, Op.ALU_EG, Op.ALU_GE, Op.ALU_AI, Op.ALU_EI, Op.TEST_EG, Op.TEST_AI,
+            Op.TEST_EI, Op.INC_R, Op.DEC_R, Op.INC_E, Op.DEC_E, Op.NOT_E, Op.NEG_E, Op.MUL_E, Op.IMUL_E,
+            Op.DIV_E, Op.IDIV_E, Op.IMUL_GE, Op.IMUL_GEI, Op.PUSH_R, Op.POP_R, Op.PUSH_I, Op.PUSH_E, Op.POP_E,
+            Op.PUSHA, Op.POPA, Op.MOV_EG, Op.MOV_GE, Op.MOV_RI, Op.MOV_EI, Op.MOV_AO, Op.MOV_OA, Op.LEA,
+            Op.XCHG_EG, Op.XCHG_AR, Op.CBW, Op.CWD, Op.SAHF, Op.LAHF, Op.CMC, Op.CLC, Op.STC, Op.CLD, Op.STD,
+            Op.SALC, Op.JCC, Op.JMP_REL, Op.CALL_REL, Op.JMP_E, Op.CALL_E, Op.RET, Op.LOOP, Op.LOOPE,
+            Op.LOOPNE, Op.JCXZ, Op.SHIFT, Op.SHIFT_CL, Op.DAA, Op.DAS, Op.AAA, Op.AAS, Op.AAM, Op.AAD,
+            Op.XLAT, Op.ENTER, Op.LEAVE, Op.CMOV, Op.SETCC, Op.BT_EG, Op.BTS_EG, Op.BTR_EG, Op.BTC_EG,
+            Op.BT_EI, Op.SHLD_I, Op.SHLD_CL, Op.SHRD_I, Op.SHRD_CL, Op.CMPXCHG, Op.CMPXCHG8B, Op.MOVZX,
+            Op.MOVSX, Op.XADD, Op.BSF, Op.BSR, Op.BSWAP};
+        for (int op : simple) SIMPLE[op] = true;
+        int[] transfers = {Op.JCC, Op.JMP_REL, Op.CALL_REL, Op.JMP_E, Op.CALL_E, Op.RET, Op.LOOP, Op.LOOPE,
+            Op.LOOPNE, Op.JCXZ};
+        for (int i = 0; i < ENDS_BLOCK.length; i++) ENDS_BLOCK[i] = !SIMPLE[i];
+        for (int op : transfers) ENDS_BLOCK[op] = true;
+    }
+
+
+    /**
+     * Runs simple instructions back to back until one that is not simple has executed, the
+     * limit (budget end or next device event) is reached, or BURST instructions ran. Faults
+     * propagate to the caller, which rolls EIP back exactly as for a single step; the
+     * instruction count is exact because it is bumped only after an instruction completes.
+     */
+    private void burst(long limit) {
+        Cpu c = cpu;
+        long stop = Math.min(limit, c.icount + BURST);
+        // Simple instructions cannot flush the TLB or change CPL, CS or the code size, so
+        // inside a burst only the page and a store into code (codeEpoch) can make the
+        // current decoded page stale.
+        int csBase = c.segBase[Cpu.CS], csLimit = c.segLimit[Cpu.CS];
+        boolean code32 = c.code32;
+        while (c.icount < stop) {
+            int start = c.eip;
+            insnStart = start;
+            int lin = csBase + start;
+            Insn in;
+            if ((lin & 0xFFFFF000) == codeLinPage && c.codeEpoch == seenEpoch
+                    && Integer.compareUnsigned(start, csLimit) <= 0
+                    && (in = codePage[lin & 0xFFF]) != null && in.code32 == code32) {
+                // fast: the decoded instruction of this page and code size
+            } else {
+                in = fetch(start);
+            }
+            Exec.execute(c, in);
+            c.icount++;
+            if (ENDS_BLOCK[in.op]) {
+                blockEnded = true;
+                if (!SIMPLE[in.op] || toBlockEnd) return;
+            }
+        }
+    }
+
+    /** Delivers a fault; false if delivery itself faulted (SystemOps handles #DF, so that is a shutdown). */
+    public boolean deliver(GuestFault f) {
+        int vector = f.vector, error = f.errorCode, address = f.address;
+        if (vector >= 0 && vector < cpu.exceptionsByVector.length) cpu.exceptionsByVector[vector]++;
+        try {
+            SystemOps.deliverException(cpu, vector, error, address);
+            return true;
+        } catch (GuestFault again) {
+            return false;
+        }
+    }
+
+    /** The decoded instruction at CS:{@code eip}. */
+    Insn fetch(int eip) {
+        Cpu c = cpu;
+        if (Integer.compareUnsigned(eip, c.segLimit[Cpu.CS]) > 0) throw c.fault(13, 0);
+        int lin = c.segBase[Cpu.CS] + eip;
+        if ((lin & 0xFFFFF000) != codeLinPage || c.codeEpoch != seenEpoch || tlb.flushes != seenFlushes
+                || c.cpl != seenCpl || c.segBase[Cpu.CS] != seenCsBase) {
+            if (!enterPage(lin)) {
+                Decoder.decode(c, lin, scratch);   // not RAM (ROM/MMIO): decode every time
+                return scratch;
+            }
+        }
+        int off = lin & 0xFFF;
+        Insn in = codePage[off];
+        if (in != null && in.code32 == c.code32) return in;
+        return decodeInto(lin, off);
+    }
+
+    private boolean enterPage(int lin) {
+        Cpu c = cpu;
+        codeLinPage = NO_PAGE;
+        int slot = c.readSlot(lin);
+        if (slot < 0) {
+            c.readLin8(lin);            // fills the TLB, or raises #PF for the fetch
+            slot = c.readSlot(lin);
+            if (slot < 0) return false;
+        }
+        codePage = cache.page(tlb.phys[slot]);
+        codeLinPage = lin & 0xFFFFF000;
+        seenEpoch = c.codeEpoch;
+        seenFlushes = tlb.flushes;
+        seenCpl = c.cpl;
+        seenCsBase = c.segBase[Cpu.CS];
+        return true;
+    }
+
+    private Insn decodeInto(int lin, int off) {
+        if (off > 0x1000 - Decoder.MAX_LENGTH) {
+            Decoder.decode(cpu, lin, scratch);
+            if (off + scratch.len > 0x1000) return scratch;   // straddles a page: never cached
+        }
+        Insn in = new Insn();
+        Decoder.decode(cpu, lin, in);
+        codePage[off] = in;
+        return in;
+    }
+}

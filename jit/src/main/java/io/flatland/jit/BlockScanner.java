@@ -1,0 +1,148 @@
+package io.flatland.jit;
+
+import io.flatland.cpu.Cpu;
+import io.flatland.cpu.Decoder;
+import io.flatland.cpu.Insn;
+import io.flatland.cpu.Op;
+import io.flatland.mmu.GuestFault;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Finds the instructions of a region: decodes paths of straight-line code within one code
+ * page. A path starts at the region's entry (or at a further root, below) and runs until a
+ * control transfer or a mode change (included), an instruction only the interpreter runs
+ * (excluded), the end of the code page (an instruction that crosses it is excluded), or
+ * code the region already holds. Every EIP appears at most once.
+ *
+ * <p>Within a path, a conditional near branch does not end it (the taken side jumps inside
+ * the region or leaves it), and an unconditional near jump or a direct call to code of the
+ * same page that the region does not hold yet is followed (the path goes on at the target).
+ * When a path ends, the next root starts a new one: first the return addresses of followed
+ * calls (the callee's RET lands there), then the {@code roots} the caller asks for (exits of
+ * an earlier translation that the running region took often: see {@link ExitProfile}).
+ * Translated code reaches a root only through a branch, never by falling into it: the last
+ * instruction of each path is marked in {@link Scan#pathEnd}.
+ *
+ * <p>Decoding must leave no trace the interpreter would not leave: it only reads bytes
+ * through TLB read entries that already exist (no page walk, no accessed bit set early).
+ */
+final class BlockScanner {
+    private BlockScanner() { }
+
+    static final int MAX_INSNS = Integer.getInteger("flatland.jit.maxInsns", 64);
+    /** Regions grown from exit profiles may hold more (the class-size check still splits what HotSpot would not compile). */
+    static final int MAX_GROWN_INSNS = Integer.getInteger("flatland.jit.maxGrownInsns", 160);
+
+    /** Debug switch: end regions at direct calls instead of following them. */
+    static final boolean FOLLOW_CALLS = !Boolean.getBoolean("flatland.jit.noFollowCalls");
+
+    static final boolean CLOSE_LOOPS = !Boolean.getBoolean("flatland.jit.openLoops");
+
+    /** What a scan found: instruction k at {@code eips[k]}, {@code pathEnd[k]} when k+1 (if any) is not its fall-through. */
+    static final class Scan {
+        final List<Insn> insns = new ArrayList<>();
+        final int[] eips;
+        final boolean[] pathEnd;
+
+        Scan(int max) {
+            eips = new int[max];
+            pathEnd = new boolean[max];
+        }
+
+        int size() { return insns.size(); }
+    }
+
+    private static boolean near32(Insn in) {
+        return in.o32 && in.code32 && !in.lock;
+    }
+
+    /**
+     * The region at CS:{@code eip} (linear {@code lin}); with {@code regions} false, the basic
+     * block alone. {@code roots} (EIPs, may be null) are further paths to include if room remains.
+     */
+    static Scan scan(Cpu cpu, int eip, int lin, boolean regions, int[] roots) {
+        int max = roots != null && roots.length > 0 ? Math.max(MAX_INSNS, MAX_GROWN_INSNS) : MAX_INSNS;
+        Scan s = new Scan(max);
+        int linPage = lin & 0xFFFFF000;
+        int start = lin & 0xFFF;
+        boolean[] seen = new boolean[0x1000];
+        boolean nextPageMapped = cpu.readSlot(linPage + 0x1000) >= 0;
+        // Pending path starts as page offsets: return addresses of followed calls, then the roots.
+        int[] pending = new int[max + (roots == null ? 0 : roots.length)];
+        int returns = 0;
+        int off = start;
+        int rootIndex = 0;
+        for (;;) {
+            path(cpu, s, eip - start, linPage, off, regions, seen, nextPageMapped, max);
+            if (!regions || s.size() >= max) break;
+            // Return addresses found on this path join the queue (in call order).
+            // Calls into this page (direct, or indirect ones once a profile showed their targets).
+            for (int k = 0; k < s.size(); k++) {
+                Insn in = s.insns.get(k);
+                if (!near32(in)) continue;
+                int ret = s.eips[k] - (eip - start) + in.len;
+                boolean inPage = in.op == Op.CALL_REL ? ret + in.imm >= 0 && ret + in.imm < 0x1000
+                        : in.op == Op.CALL_E && roots != null && roots.length > 0;
+                if (inPage && ret < 0x1000 && !contains(pending, returns, ret)) pending[returns++] = ret;
+            }
+            off = -1;
+            for (int i = 0; i < returns && off < 0; i++) {
+                if (!seen[pending[i]]) off = pending[i];
+            }
+            while (off < 0 && roots != null && rootIndex < roots.length) {
+                int r = roots[rootIndex++] - (eip - start);
+                if (r >= 0 && r < 0x1000 && !seen[r]) off = r;
+            }
+            if (off < 0) break;
+        }
+        if (s.size() > 0) s.pathEnd[s.size() - 1] = true;
+        return s;
+    }
+
+    private static boolean contains(int[] a, int n, int v) {
+        for (int i = 0; i < n; i++) if (a[i] == v) return true;
+        return false;
+    }
+
+    /** Decodes one path from page offset {@code off}; {@code base} is the EIP of page offset 0. */
+    private static void path(Cpu cpu, Scan s, int base, int linPage, int off, boolean regions, boolean[] seen,
+                             boolean nextPageMapped, int max) {
+        int before = s.size();
+        while (s.size() < max && off < 0x1000) {
+            if (seen[off]) break;   // the region already holds this code
+            // A long instruction near the page end could read the next page: only if that is free of side effects.
+            if (off > 0x1000 - Decoder.MAX_LENGTH && !nextPageMapped) break;
+            Insn in = new Insn();
+            try {
+                Decoder.decode(cpu, linPage + off, in);
+            } catch (GuestFault f) {
+                break;   // the interpreter raises it when it gets there
+            }
+            if (off + in.len > 0x1000 || InsnKinds.interpreterOnly(in)) break;
+            s.eips[s.size()] = base + off;
+            s.insns.add(in);
+            seen[off] = true;
+            int next = off + in.len;
+            if (regions && (in.op == Op.JMP_REL || in.op == Op.CALL_REL && FOLLOW_CALLS) && near32(in)) {
+                // A direct call is followed like a jump (its push is emitted in line).
+                int target = next + in.imm;
+                if (target >= 0 && target < 0x1000 && !seen[target] && s.size() < max) {
+                    off = target;
+                    continue;
+                }
+                break;
+            }
+            off = next;
+            if (InsnKinds.endsBlock(in) && !(regions && in.op == Op.JCC && near32(in))) break;
+            if (regions && CLOSE_LOOPS && in.op == Op.JCC) {
+                // A branch back into the region closes a loop: end the path there, so regions stay
+                // small (quick to compile) and each loop is compiled once, from its own entry.
+                int target = next + in.imm;
+                if (target >= 0 && target < 0x1000 && seen[target]) break;
+            }
+        }
+        if (s.size() > before) s.pathEnd[s.size() - 1] = true;
+    }
+}

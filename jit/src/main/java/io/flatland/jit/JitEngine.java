@@ -1,0 +1,297 @@
+package io.flatland.jit;
+
+import io.flatland.cpu.Cpu;
+import io.flatland.cpu.DecodeCache;
+import io.flatland.cpu.ExitReason;
+import io.flatland.cpu.Interpreter;
+import io.flatland.cpu.SingleStep;
+import io.flatland.mmu.Tlb;
+
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The run loop of {@code -accel jit}: same contract and exit reasons as
+ * {@link Interpreter#run}, and the same instruction count at every point where the machine
+ * can observe it.
+ *
+ * <p>A translated block runs only when the interpreter's per-instruction checks would all
+ * be no-ops for its whole length: no device event due before it ends, no exit requested,
+ * no deliverable interrupt, not halted, no single-step trap, and it fits the budget. (No
+ * block contains an instruction that could change any of that mid-way: see
+ * {@link InsnKinds}.) Otherwise the interpreter runs exactly one loop iteration
+ * ({@code run(cpu, 1)}), which services events, delivers interrupts and retires one
+ * instruction precisely as it would on its own. Cold code runs that way too until it is hot.
+ */
+public final class JitEngine {
+    /** Test hook: called after every translated block (state is at a block boundary). */
+    public interface Observer {
+        void afterBlock(Cpu cpu, Block block, int retired);
+    }
+
+    /**
+     * Instructions one call of a region may retire: keeps its counters in int range, and makes
+     * a long-running loop come back to this loop (exit requests, asynchronous interrupts) about
+     * every millisecond.
+     */
+    private static final long MAX_ROOM = 1 << 20;
+
+    private final Cpu cpu;
+    private final Interpreter interp;
+    private final CodeCache cache;
+    private final Translator translator;
+    private final Tlb tlb;
+    private final int growRuns;
+    public Observer observer;
+    public long blocksRun, interpreted, faultsInBlocks, regionsGrown;
+
+    /** Default region runs whose exits are profiled before the region may grow ({@link ExitProfile}). */
+    static final int GROW_RUNS = 512;
+
+    public JitEngine(Cpu cpu) {
+        this(cpu, true, Integer.getInteger("flatland.jit.hot", CodeCache.HOT), Integer.getInteger("flatland.jit.grow", GROW_RUNS),
+                Boolean.parseBoolean(System.getProperty("flatland.jit.background", "true")) ? TRANSLATOR_THREAD : null);
+    }
+
+
+    /**
+     * Translates on the background translator thread: the CPU's thread decodes the region
+     * (it reads guest memory) and keeps interpreting; the class is generated and defined
+     * meanwhile and installed at a later dispatch, unless its page was written in between.
+     * On by default for machines (a cold JVM spends about as long generating classes as
+     * running a short boot); the engines tests build translate in line, so runs repeat exactly.
+     */
+    private final Executor background;
+    /** Translations built in the background, waiting to be installed by the CPU's thread. */
+    private final ConcurrentLinkedQueue<Landed> landed = new ConcurrentLinkedQueue<>();
+
+    private record Landed(Block block, int eip, int phys, long version, int[] roots, ExitProfile profile) { }
+
+    /** One daemon thread for every engine of the process; it ends when idle. */
+    private static final ThreadPoolExecutor TRANSLATOR_THREAD = new ThreadPoolExecutor(1, 1, 2, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "flatland-jit-translator");
+                t.setDaemon(true);
+                return t;
+            });
+
+    static {
+        TRANSLATOR_THREAD.allowCoreThreadTimeOut(true);
+    }
+
+    /**
+     * {@code handWritten = false} translates every instruction as a call of the reference
+     * semantics; {@code hot} is how often the interpreter runs an address before it is translated;
+     * {@code growRuns} how many runs of a region are profiled before it may grow (0: never);
+     * {@code background} builds translations (see {@link #background}), null translates in line
+     * (tests pass an executor that decides when translations land).
+     */
+    public JitEngine(Cpu cpu, boolean handWritten, int hot, int growRuns, Executor background) {
+        this.cpu = cpu;
+        this.background = background;
+        this.growRuns = handWritten && Translator.REGIONS ? growRuns : 0;
+        this.tlb = cpu.mmu.tlb;
+        this.interp = new Interpreter(cpu);
+        this.cache = new CodeCache(cpu.ram.pages(), hot);
+        this.translator = new Translator(handWritten);
+        // One code watch listener per machine: both the decoded-instruction cache and ours must hear it.
+        DecodeCache decoded = interp.decodeCache();
+        CodeCache blocks = cache;
+        cpu.mmu.codeWatch.setListener(page -> {
+            decoded.codeWritten(page);
+            blocks.codeWritten(page);
+        });
+    }
+
+    public Interpreter interpreter() { return interp; }
+
+    public long translatedBlocks() { return translator.translated; }
+
+    /** Blocks the translator failed on (a bug: they run interpreted); {@link #lastTranslationFailure} says why. */
+    public long translationFailures() { return translator.failures; }
+
+    public String lastTranslationFailure() { return translator.lastFailure; }
+
+    /** Drops all translations and decoded code (a loader wrote RAM behind the CPU's back). */
+    public void flush() {
+        cache.clear();
+        interp.decodeCache().clear();
+    }
+
+    /** Runs at most {@code maxInstructions} instructions (a REP chunk counts as one). */
+    public ExitReason run(Cpu cpu, long maxInstructions) {
+        if (cpu != this.cpu) throw new IllegalArgumentException("engine belongs to another CPU");
+        long start = cpu.icount;
+        long end = maxInstructions > Long.MAX_VALUE - start ? Long.MAX_VALUE : start + maxInstructions;
+        Block prev = null;
+        for (;;) {
+            long now = cpu.icount;
+            if (now >= end) return ExitReason.BUDGET;
+            if (now < cpu.nextEventAt && cpu.exitRequest == ExitReason.NONE && !cpu.halted
+                    && !SingleStep.armed(cpu) && cpu.code32
+                    && ((cpu.eflags & Cpu.IF) == 0 || !cpu.platform.interruptPending())) {
+                Block b = find(prev);
+                long room = Math.min(end, cpu.nextEventAt) - now;
+                if (b != null && b.length <= room) {
+                    cpu.interruptShadow = false;
+                    int r;
+                    try {
+                        r = b.run(cpu, (int) Math.min(room, MAX_ROOM));
+                    } catch (UnsupportedOperationException e) {
+                        cpu.icount = now + retiredBefore(b, cpu.eip);
+                        cpu.exitMessage = e.getMessage();
+                        return ExitReason.UNIMPLEMENTED;
+                    } catch (RuntimeException e) {
+                        cpu.icount = now + retiredBefore(b, cpu.eip);
+                        cpu.exitMessage = "internal error in block at " + Integer.toHexString(b.eip) + ": " + e;
+                        return ExitReason.UNIMPLEMENTED;
+                    }
+                    blocksRun++;
+                    if (r >= 0) {
+                        cpu.icount = now + r;
+                        prev = b;
+                        ExitProfile p = b.profile;
+                        if (p != null && p.exit(cpu.eip, r)) b.growDue = true;
+                        if (observer != null) observer.afterBlock(cpu, b, r);
+                    } else {
+                        // Instruction -r-1 faulted with nothing changed; EIP is at it. Deliver as the interpreter does.
+                        cpu.icount = now + (-r - 1);
+                        faultsInBlocks++;
+                        prev = null;
+                        if (observer != null) observer.afterBlock(cpu, b, r);
+                        if (!interp.deliver(cpu.fault)) return ExitReason.TRIPLE_FAULT;
+                    }
+                    continue;
+                }
+            }
+            prev = null;
+            interpreted++;
+            // Cold or untranslatable code, or an event due inside the block: the interpreter
+            // runs to the end of the basic block (exact events and interrupts included), so
+            // the next lookup happens at a block entry.
+            ExitReason why = interp.runToBlockEnd(cpu, end - cpu.icount);
+            if (why != ExitReason.BUDGET) return why;
+        }
+    }
+
+    /** The block at CS:EIP if it is translated (or now hot enough to be), else null. */
+    private Block find(Block prev) {
+        if (!landed.isEmpty()) install();
+        Cpu c = cpu;
+        int eip = c.eip;
+        int lin = c.segBase[Cpu.CS] + eip;
+        int slot = c.readSlot(lin);
+        if (slot < 0) return null;                  // the interpreter's fetch fills the TLB (or faults)
+        int phys = tlb.phys[slot] | (lin & 0xFFF);
+        Block b;
+        if (prev != null) {
+            b = prev.succ0;
+            if (b != null && b.phys == phys && b.eip == eip && !b.dead && !b.growDue) return checkLimit(b);
+            b = prev.succ1;
+            if (b != null && b.phys == phys && b.eip == eip && !b.dead && !b.growDue) return checkLimit(b);
+        }
+        b = cache.get(phys);
+        if (b == null || b.eip != eip || b.dead) {
+            if (!cache.heat(phys)) return null;
+            if (background != null) {
+                request(eip, lin, phys);
+                return null;
+            }
+            b = translator.translate(c, eip, lin, phys, null);
+            if (b == null) {
+                b = new NoBlock(eip, phys);
+            } else {
+                c.mmu.watchCode(phys & 0xFFFFF000);
+                if (growRuns > 0) b.profile = new ExitProfile(growRuns, 0, c.segBase[Cpu.CS], lin & 0xFFFFF000);
+            }
+            cache.put(b);
+        } else if (b.growDue) {
+            b = grow(b, lin, phys);
+        }
+        if (prev != null) {
+            prev.succ1 = prev.succ0;
+            prev.succ0 = b;
+        }
+        return checkLimit(b);
+    }
+
+    /**
+     * The profile of region {@code b} (about to run at its entry, so the CPU is in the state it
+     * was translated in) has seen enough: translate it again with its frequent exits of the same
+     * page as further roots, or stop watching it if there are none.
+     */
+    private Block grow(Block b, int lin, int phys) {
+        ExitProfile p = b.profile;
+        b.growDue = false;
+        b.profile = null;
+        int[] fresh = p.roots(b::holds);
+        if (fresh.length == 0) return b;
+        int[] roots = java.util.stream.IntStream.concat(
+                java.util.Arrays.stream(b.roots == null ? new int[0] : b.roots), java.util.Arrays.stream(fresh)).distinct().toArray();
+        ExitProfile next = p.generation + 1 < ExitProfile.MAX_GENERATIONS
+                ? new ExitProfile(growRuns, p.generation + 1, cpu.segBase[Cpu.CS], lin & 0xFFFFF000) : null;
+        if (background != null) {
+            // The old region keeps running until the grown one lands.
+            translateLater(translator.scan(cpu, b.eip, lin, roots), b.eip, phys, roots, next);
+            return b;
+        }
+        Block g = translator.translate(cpu, b.eip, lin, phys, roots);
+        if (g == null) return b;
+        g.roots = roots;
+        g.profile = next;
+        cache.put(g);   // the old region is dead from here on
+        regionsGrown++;
+        return g;
+    }
+
+    /** Background translation of the hot code at CS:{@code eip}; a placeholder holds its place meanwhile. */
+    private void request(int eip, int lin, int phys) {
+        BlockScanner.Scan scan = translator.scan(cpu, eip, lin, null);
+        cache.put(new NoBlock(eip, phys));
+        if (scan.size() == 0) return;
+        cpu.mmu.watchCode(phys & 0xFFFFF000);   // from now on a write to the page changes its version
+        ExitProfile p = growRuns > 0 ? new ExitProfile(growRuns, 0, cpu.segBase[Cpu.CS], lin & 0xFFFFF000) : null;
+        translateLater(scan, eip, phys, null, p);
+    }
+
+    private void translateLater(BlockScanner.Scan scan, int eip, int phys, int[] roots, ExitProfile profile) {
+        if (scan.size() == 0) return;
+        long version = cache.version(phys);
+        background.execute(() -> landed.add(new Landed(translator.build(scan, eip, phys), eip, phys, version, roots, profile)));
+    }
+
+    /** Installs the translations that landed, unless their page changed since it was read. */
+    private void install() {
+        for (Landed l; (l = landed.poll()) != null; ) {
+            if (cache.version(l.phys) != l.version) continue;
+            Block b = l.block;
+            if (b == null) {
+                if (l.roots == null) cache.put(new NoBlock(l.eip, l.phys));   // a failed growth keeps the old region
+                continue;
+            }
+            b.roots = l.roots;
+            b.profile = l.profile;
+            cache.put(b);
+            if (l.roots != null) regionsGrown++;
+        }
+    }
+
+    /**
+     * Instructions of {@code b} before the one at {@code eip} (the reference semantics set EIP
+     * before they run), for the instruction count reported with an unexpected exit. Iterations of
+     * loops completed earlier in the same run are not known here.
+     */
+    private static int retiredBefore(Block b, int eip) {
+        for (int k = 0; k < b.length; k++) {
+            if (b.eips[k] == eip) return k;
+        }
+        return 0;
+    }
+
+    private Block checkLimit(Block b) {
+        return Integer.compareUnsigned(b.lastEip, cpu.segLimit[Cpu.CS]) <= 0 ? b : null;
+    }
+}
