@@ -212,10 +212,52 @@ public final class Cpu {
 
     // ---- implicit supervisor accesses (GDT, IDT, LDT, TSS), whatever the CPL ----
 
-    public int readSys8(int lin) { return mmu.read8Slow(lin, false); }
-    public int readSys16(int lin) { return mmu.read16Slow(lin, false); }
-    public int readSys32(int lin) { return mmu.read32Slow(lin, false); }
-    public void writeSys8(int lin, int v) { mmu.write8Slow(lin, v, false); }
-    public void writeSys16(int lin, int v) { mmu.write16Slow(lin, v, false); }
-    public void writeSys32(int lin, int v) { mmu.write32Slow(lin, v, false); }
+    // They use the TLB's supervisor views like any access (a descriptor load is no reason for
+    // a page walk: a microkernel reloads segment registers on every trap and return).
+
+    public int readSys8(int lin) {
+        int i = (lin >>> 12) & Tlb.MASK;
+        if (tlb.supRead[i] == (lin & 0xFFFFF000)) return PhysicalMemory.getByte(addend[i] + (lin & 0xFFFFFFFFL));
+        return mmu.read8Slow(lin, false);
+    }
+
+    public int readSys16(int lin) {
+        int i = (lin >>> 12) & Tlb.MASK;
+        if (tlb.supRead[i] == (lin & 0xFFFFF000) && (lin & 0xFFF) <= 0xFFE) {
+            return PhysicalMemory.getShort(addend[i] + (lin & 0xFFFFFFFFL));
+        }
+        return mmu.read16Slow(lin, false);
+    }
+
+    public int readSys32(int lin) {
+        int i = (lin >>> 12) & Tlb.MASK;
+        if (tlb.supRead[i] == (lin & 0xFFFFF000) && (lin & 0xFFF) <= 0xFFC) {
+            return PhysicalMemory.getInt(addend[i] + (lin & 0xFFFFFFFFL));
+        }
+        return mmu.read32Slow(lin, false);
+    }
+
+    public void writeSys8(int lin, int v) {
+        int i = (lin >>> 12) & Tlb.MASK;
+        if (tlb.supWrite[i] == (lin & 0xFFFFF000)) { PhysicalMemory.putByte(addend[i] + (lin & 0xFFFFFFFFL), v); return; }
+        mmu.write8Slow(lin, v, false);
+    }
+
+    public void writeSys16(int lin, int v) {
+        int i = (lin >>> 12) & Tlb.MASK;
+        if (tlb.supWrite[i] == (lin & 0xFFFFF000) && (lin & 0xFFF) <= 0xFFE) {
+            PhysicalMemory.putShort(addend[i] + (lin & 0xFFFFFFFFL), v);
+            return;
+        }
+        mmu.write16Slow(lin, v, false);
+    }
+
+    public void writeSys32(int lin, int v) {
+        int i = (lin >>> 12) & Tlb.MASK;
+        if (tlb.supWrite[i] == (lin & 0xFFFFF000) && (lin & 0xFFF) <= 0xFFC) {
+            PhysicalMemory.putInt(addend[i] + (lin & 0xFFFFFFFFL), v);
+            return;
+        }
+        mmu.write32Slow(lin, v, false);
+    }
 }
