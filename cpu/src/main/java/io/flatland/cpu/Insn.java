@@ -36,6 +36,14 @@ public final class Insn {
     public int base = -1, index = -1, scale, disp;
     public int imm, imm2;
 
+    /**
+     * For the JIT (see {@link Interpreter#runUntilEntry}): how often the interpreter began a
+     * basic block here, and the translation that starts here (null: none yet). Neither is part
+     * of the decoded instruction; both die with it when its code page is written.
+     */
+    public int heat;
+    public Translation entry;
+
     void clear() {
         op = 0; sub = 0; len = 0; size = 0; o32 = false; a32 = false; code32 = false;
         seg = Cpu.DS; segOverride = false; rep = 0; lock = false;

@@ -35,24 +35,58 @@ public final class Interpreter {
 
     public DecodeCache decodeCache() { return cache; }
 
-    /** True while {@link #runToBlockEnd} runs: stop after the instruction that ends a basic block. */
-    private boolean toBlockEnd;
-    /** Set when the last instruction (or interrupt/exception delivery) ended a basic block. */
-    private boolean blockEnded;
+    /**
+     * While {@link #runUntilEntry} runs: count block entries in {@link Insn#heat} and stop in
+     * front of an entry that has a translation or has become hot (more than {@link #hot} entries).
+     */
+    private boolean entries;
+    private int hot;
+    /** The next instruction begins a basic block (after a control transfer, a non-simple instruction, or a delivery). */
+    private boolean atEntry;
+    /** False until the first instruction of a {@link #runUntilEntry} call has run: it never stops there. */
+    private boolean mayStop;
+    /** Where {@link #runUntilEntry} stopped (null: it stopped for another reason). */
+    private Insn stoppedAt;
 
     /**
-     * Runs like {@link #run} but returns {@link ExitReason#BUDGET} as soon as a basic block
-     * ends: after a control transfer or any instruction that is not simple, or after an
-     * interrupt or exception was delivered. The JIT's dispatcher runs cold code this way, so
-     * it is back at the next block entry without paying a full loop iteration per instruction.
+     * Runs like {@link #run}, for the JIT's dispatcher: interprets cold code at full speed and
+     * returns {@link ExitReason#BUDGET} in front of a basic block that has a translation
+     * ({@link Insn#entry}) or that has now begun more than {@code hot} times ({@link Insn#heat}
+     * counts them); {@link #stoppedAt} tells which. The instruction at CS:EIP when it is
+     * called always runs (the dispatcher calls it where it could not run a translation). An
+     * entry stays hot (it stops there each time) until the dispatcher changes its heat.
      */
-    public ExitReason runToBlockEnd(Cpu cpu, long maxInstructions) {
-        toBlockEnd = true;
+    public ExitReason runUntilEntry(Cpu cpu, long maxInstructions, int hot) {
+        entries = true;
+        this.hot = hot;
+        atEntry = true;
+        mayStop = false;
+        stoppedAt = null;
         try {
             return run(cpu, maxInstructions);
         } finally {
-            toBlockEnd = false;
+            entries = false;
         }
+    }
+
+    /** The block entry where the last {@link #runUntilEntry} stopped, or null. */
+    public Insn stoppedAt() { return stoppedAt; }
+
+    /**
+     * At a block entry in {@link #runUntilEntry}: counts it, and says whether to stop in front
+     * of it: it has a translation, or it is hot. Never at the first instruction of a call: the
+     * dispatcher called because it could not run a translation there (an event due, no room),
+     * and stopping again would make no progress. A straddling or non-RAM instruction (the
+     * scratch one) is never a stop.
+     */
+    private boolean stopAt(Insn in) {
+        atEntry = false;
+        if (!entries || in == scratch) return false;
+        if ((in.entry != null || ++in.heat > hot) && mayStop) {
+            stoppedAt = in;
+            return true;
+        }
+        return false;
     }
 
     /** Runs at most {@code maxInstructions} instructions (a REP chunk counts as one). */
@@ -78,7 +112,7 @@ public final class Interpreter {
                     } catch (GuestFault f) {
                         if (!deliver(f)) return ExitReason.TRIPLE_FAULT;
                     }
-                    if (toBlockEnd) return ExitReason.BUDGET;
+                    atEntry = true;
                     continue;
                 }
                 if (cpu.halted) {
@@ -86,31 +120,33 @@ public final class Interpreter {
                     if ((cpu.eflags & Cpu.IF) == 0 || !platform.idle(cpu)) return ExitReason.HALTED_FOREVER;
                     continue;
                 }
-                cpu.interruptShadow = false;
                 int start = cpu.eip;
                 insnStart = start;
                 try {
                     Insn in = fetch(start);
+                    // A stop changes nothing: an STI/MOV SS shadow still covers this instruction.
+                    if (atEntry && stopAt(in)) return ExitReason.BUDGET;
+                    cpu.interruptShadow = false;
                     boolean step = SingleStep.armed(cpu);
                     long switches = cpu.taskSwitches;
                     Exec.execute(cpu, in);
                     cpu.icount++;
+                    mayStop = true;
                     if (step) {
                         SingleStep.afterInstruction(cpu, in, start, switches);
-                        if (toBlockEnd) return ExitReason.BUDGET;
-                    } else if (toBlockEnd && ENDS_BLOCK[in.op]) {
-                        return ExitReason.BUDGET;
+                        atEntry = true;
+                    } else if (ENDS_BLOCK[in.op]) {
+                        atEntry = true;
                     } else if (SIMPLE[in.op] && ((cpu.eflags & Cpu.IF) == 0 || !platform.interruptPending())) {
                         // An interrupt held back by an STI/MOV SS shadow for this one
                         // instruction is due now: the outer loop must see it first.
-                        blockEnded = false;
-                        burst(Math.min(end, cpu.nextEventAt));
-                        if (toBlockEnd && blockEnded) return ExitReason.BUDGET;
+                        if (burst(Math.min(end, cpu.nextEventAt))) return ExitReason.BUDGET;
                     }
                 } catch (GuestFault f) {
+                    cpu.interruptShadow = false;
                     cpu.eip = insnStart;       // the faulting instruction, also inside a burst
                     if (!deliver(f)) return ExitReason.TRIPLE_FAULT;
-                    if (toBlockEnd) return ExitReason.BUDGET;
+                    atEntry = true;
                 }
             }
         } catch (UnsupportedOperationException e) {
@@ -158,8 +194,9 @@ public final class Interpreter {
      * limit (budget end or next device event) is reached, or BURST instructions ran. Faults
      * propagate to the caller, which rolls EIP back exactly as for a single step; the
      * instruction count is exact because it is bumped only after an instruction completes.
+     * Returns true when it stopped in front of a block entry ({@link #runUntilEntry}).
      */
-    private void burst(long limit) {
+    private boolean burst(long limit) {
         Cpu c = cpu;
         long stop = Math.min(limit, c.icount + BURST);
         // Simple instructions cannot flush the TLB or change CPL, CS or the code size, so
@@ -179,13 +216,15 @@ public final class Interpreter {
             } else {
                 in = fetch(start);
             }
+            if (atEntry && stopAt(in)) return true;
             Exec.execute(c, in);
             c.icount++;
             if (ENDS_BLOCK[in.op]) {
-                blockEnded = true;
-                if (!SIMPLE[in.op] || toBlockEnd) return;
+                atEntry = true;
+                if (!SIMPLE[in.op]) return false;
             }
         }
+        return false;
     }
 
     /** Delivers a fault; false if delivery itself faulted (SystemOps handles #DF, so that is a shutdown). */

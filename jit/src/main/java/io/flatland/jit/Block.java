@@ -22,7 +22,7 @@ import io.flatland.cpu.Cpu;
  * the same page, reached from branches and indirect transfers of the region: see
  * {@link BlockScanner} and {@link ExitProfile}.
  */
-public abstract class Block {
+public abstract class Block extends io.flatland.cpu.Translation {
     /** Linear EIP (offset in CS) and physical address of the first instruction. */
     public int eip, phys;
     /** Highest EIP of the region's instructions: it must lie within the CS limit (checked on entry). */
@@ -41,6 +41,8 @@ public abstract class Block {
     ExitProfile profile;
     /** The profile has seen enough: the dispatcher decides on growing before the next run. */
     boolean growDue;
+    /** The decoded instruction at the entry, whose {@link io.flatland.cpu.Insn#entry} points here (null if none). */
+    io.flatland.cpu.Insn entryInsn;
     /** Link in the code cache's list of blocks on the same physical page. */
     Block nextOnPage;
 

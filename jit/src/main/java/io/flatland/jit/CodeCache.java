@@ -7,24 +7,14 @@ import io.flatland.mmu.CodeWatch;
  * physical RAM page that holds code, plus a list of the page's blocks so a write to the
  * page (reported by the MMU's code watch) kills them all before the next instruction.
  *
- * <p>Also decides when code is hot enough to translate (a small hashed execution counter)
- * and gives up translating pages that are written again and again (code next to data).
+ * <p>Also gives up translating pages that are written again and again (code next to data).
  * Bounded: over {@link #MAX_BLOCKS} live blocks everything is dropped and translation
  * starts afresh; unreferenced hidden classes then unload.
  */
 final class CodeCache implements CodeWatch.Listener {
     static final int MAX_BLOCKS = 1 << 14;
-    /**
-     * Default executions of an address by the interpreter before it is translated. A fresh
-     * translation runs in the JVM's bytecode interpreter until HotSpot compiles it, slower than
-     * the (long compiled) reference interpreter, so code that runs only some hundred times is
-     * better left to the interpreter: ./flatland boot takes 0.43 s at 256 against 0.53 s at 16
-     * (interp 0.33 s), the CPU suite's loops are unaffected.
-     */
-    static final int HOT = 256;
     /** Invalidations of a page after which its code stays interpreted. */
     static final int MAX_PAGE_INVALIDATIONS = 32;
-    private static final int HEAT_BITS = 16;
 
     private final Block[][] slots;
     private final Block[] pageLists;
@@ -32,13 +22,10 @@ final class CodeCache implements CodeWatch.Listener {
     /** Per page: how often its blocks were killed; with {@link #epoch}, what {@link #version} reports. */
     private final int[] pageKills;
     private int epoch;
-    private final short[] heat = new short[1 << HEAT_BITS];
-    private final int hot;
     private int live;
     public long invalidatedBlocks, flushes;
 
-    CodeCache(int ramPages, int hot) {
-        this.hot = Math.min(hot, Short.MAX_VALUE);   // counters saturate there
+    CodeCache(int ramPages) {
         slots = new Block[ramPages][];
         pageLists = new Block[ramPages];
         pageInvalidations = new byte[ramPages];
@@ -63,16 +50,10 @@ final class CodeCache implements CodeWatch.Listener {
         return s == null ? null : s[phys & 0xFFF];
     }
 
-    /** Counts one more execution of {@code phys}; true once it is hot and its page is worth translating. */
-    boolean heat(int phys) {
+    /** Whether code on {@code phys}'s page is still worth translating (it is not rewritten again and again). */
+    boolean translatable(int phys) {
         int pn = phys >>> 12;
-        if (pn >= slots.length || pageInvalidations[pn] >= MAX_PAGE_INVALIDATIONS) return false;
-        int h = (phys ^ (phys >>> HEAT_BITS)) & ((1 << HEAT_BITS) - 1);
-        if (heat[h] < hot) {
-            heat[h]++;
-            return false;
-        }
-        return true;
+        return pn < slots.length && pageInvalidations[pn] < MAX_PAGE_INVALIDATIONS;
     }
 
     void put(Block b) {
@@ -91,9 +72,11 @@ final class CodeCache implements CodeWatch.Listener {
     @Override
     public void codeWritten(int physPage) {
         int pn = physPage >>> 12;
-        if (pn >= slots.length || pageLists[pn] == null) return;
+        if (pn >= slots.length) return;
+        // The version changes even with no block on the page yet: a translation of it may be on its way.
+        pageKills[pn]++;
         if (pageInvalidations[pn] < MAX_PAGE_INVALIDATIONS) pageInvalidations[pn]++;
-        killPage(pn);
+        if (pageLists[pn] != null) killPage(pn);
     }
 
     private void killPage(int pn) {

@@ -4,7 +4,9 @@ import io.flatland.cpu.Cpu;
 import io.flatland.cpu.DecodeCache;
 import io.flatland.cpu.ExitReason;
 import io.flatland.cpu.Interpreter;
+import io.flatland.cpu.Insn;
 import io.flatland.cpu.SingleStep;
+import io.flatland.cpu.Translation;
 import io.flatland.mmu.Tlb;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -45,14 +47,24 @@ public final class JitEngine {
     private final Translator translator;
     private final Tlb tlb;
     private final int growRuns;
+    /** Block entries the interpreter runs before their region is translated ({@link Interpreter#runUntilEntry}). */
+    private final int hot;
     public Observer observer;
     public long blocksRun, interpreted, faultsInBlocks, regionsGrown;
+
+    /**
+     * Default times the interpreter begins a basic block before its region is translated. A
+     * fresh translation costs the JVM a class, bytecode interpretation and then compiles, on
+     * the CPU's thread's own machine (two cores): code that runs only some hundred times is
+     * cheaper to leave to the interpreter.
+     */
+    static final int HOT = 256;
 
     /** Default region runs whose exits are profiled before the region may grow ({@link ExitProfile}). */
     static final int GROW_RUNS = 512;
 
     public JitEngine(Cpu cpu) {
-        this(cpu, true, Integer.getInteger("flatland.jit.hot", CodeCache.HOT), Integer.getInteger("flatland.jit.grow", GROW_RUNS),
+        this(cpu, true, Integer.getInteger("flatland.jit.hot", HOT), Integer.getInteger("flatland.jit.grow", GROW_RUNS),
                 Boolean.parseBoolean(System.getProperty("flatland.jit.background", "true")) ? TRANSLATOR_THREAD : null);
     }
 
@@ -68,7 +80,7 @@ public final class JitEngine {
     /** Translations built in the background, waiting to be installed by the CPU's thread. */
     private final ConcurrentLinkedQueue<Landed> landed = new ConcurrentLinkedQueue<>();
 
-    private record Landed(Block block, int eip, int phys, long version, int[] roots, ExitProfile profile) { }
+    private record Landed(Block block, Insn at, int eip, int phys, long version, int[] roots, ExitProfile profile) { }
 
     /** One daemon thread for every engine of the process; it ends when idle. */
     private static final ThreadPoolExecutor TRANSLATOR_THREAD = new ThreadPoolExecutor(1, 1, 2, TimeUnit.SECONDS,
@@ -95,7 +107,8 @@ public final class JitEngine {
         this.growRuns = handWritten && Translator.REGIONS ? growRuns : 0;
         this.tlb = cpu.mmu.tlb;
         this.interp = new Interpreter(cpu);
-        this.cache = new CodeCache(cpu.ram.pages(), hot);
+        this.hot = hot;
+        this.cache = new CodeCache(cpu.ram.pages());
         this.translator = new Translator(handWritten);
         // One code watch listener per machine: both the decoded-instruction cache and ours must hear it.
         DecodeCache decoded = interp.decodeCache();
@@ -129,11 +142,15 @@ public final class JitEngine {
         Block prev = null;
         for (;;) {
             long now = cpu.icount;
+            // The instruction the interpreter stopped in front of is only good right now: the next
+            // interpreter run may change the address space under the same EIP.
+            Insn at = stopped;
+            stopped = null;
             if (now >= end) return ExitReason.BUDGET;
             if (now < cpu.nextEventAt && cpu.exitRequest == ExitReason.NONE && !cpu.halted
                     && !SingleStep.armed(cpu) && cpu.code32
                     && ((cpu.eflags & Cpu.IF) == 0 || !cpu.platform.interruptPending())) {
-                Block b = find(prev);
+                Block b = find(prev, at);
                 long room = Math.min(end, cpu.nextEventAt) - now;
                 if (b != null && b.length <= room) {
                     cpu.interruptShadow = false;
@@ -150,6 +167,7 @@ public final class JitEngine {
                         return ExitReason.UNIMPLEMENTED;
                     }
                     blocksRun++;
+                    if (PROFILE) profile(b, r, cpu.eip);
                     if (r >= 0) {
                         cpu.icount = now + r;
                         prev = b;
@@ -169,19 +187,64 @@ public final class JitEngine {
             }
             prev = null;
             interpreted++;
-            // Cold or untranslatable code, or an event due inside the block: the interpreter
-            // runs to the end of the basic block (exact events and interrupts included), so
-            // the next lookup happens at a block entry.
-            ExitReason why = interp.runToBlockEnd(cpu, end - cpu.icount);
+            // Cold code, or an event due inside the block: the interpreter runs (exact events and
+            // interrupts included) until it is in front of a translated or newly hot block entry.
+            ExitReason why = interp.runUntilEntry(cpu, end - cpu.icount, hot);
             if (why != ExitReason.BUDGET) return why;
+            stopped = interp.stoppedAt();
         }
     }
 
-    /** The block at CS:EIP if it is translated (or now hot enough to be), else null. */
-    private Block find(Block prev) {
+    /** Where the interpreter last stopped (a block entry with a translation, or hot), or null. */
+    private Insn stopped;
+
+    /** Debug switch: count runs, retired instructions and exits per region; printed when the JVM exits. */
+    static final boolean PROFILE = Boolean.getBoolean("flatland.jit.profile");
+    private static final java.util.Map<Block, long[]> PROFILED = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final java.util.Map<Long, long[]> EXITS = new java.util.concurrent.ConcurrentHashMap<>();
+    static {
+        if (PROFILE) Runtime.getRuntime().addShutdownHook(new Thread(JitEngine::printProfile));
+    }
+
+    private static void profile(Block b, int r, int exitEip) {
+        long[] c = PROFILED.computeIfAbsent(b, k -> new long[2]);
+        c[0]++;
+        c[1] += Math.max(0, r);
+        EXITS.computeIfAbsent((long) b.eip << 32 | (exitEip & 0xFFFFFFFFL), k -> new long[1])[0]++;
+    }
+
+    private static void printProfile() {
+        long total = PROFILED.values().stream().mapToLong(c -> c[1]).sum();
+        System.err.printf("jit profile: %d regions, %d instructions in regions%n", PROFILED.size(), total);
+        PROFILED.entrySet().stream().sorted((x, y) -> Long.compare(y.getValue()[1], x.getValue()[1])).limit(40)
+                .forEach(en -> System.err.printf("  region %08x len %4d runs %9d insns %11d (%.1f/run)%n", en.getKey().eip,
+                        en.getKey().length, en.getValue()[0], en.getValue()[1], en.getValue()[1] / (double) en.getValue()[0]));
+        System.err.println("top exits (region -> eip):");
+        EXITS.entrySet().stream().sorted((x, y) -> Long.compare(y.getValue()[0], x.getValue()[0])).limit(30)
+                .forEach(en -> System.err.printf("  %08x -> %08x %9d%n", en.getKey() >>> 32, en.getKey() & 0xFFFFFFFFL, en.getValue()[0]));
+    }
+
+    /**
+     * The block at CS:EIP if it is translated, else null. After a region, its successors are
+     * looked up (chained, then by physical address); after the interpreter, the instruction
+     * it stopped in front of tells: its translation, or that it is hot and wants one.
+     */
+    private Block find(Block prev, Insn at) {
         if (!landed.isEmpty()) install();
         Cpu c = cpu;
         int eip = c.eip;
+        if (at != null) {
+            Translation t = at.entry;
+            if (t == null) return translateHot(at, eip);
+            Block b = (Block) t;
+            if (b.dead) {
+                at.entry = null;   // killed with the whole cache (size bound): translated again once hot again
+                at.heat = 0;
+                return null;
+            }
+            if (b.eip != eip) return null;   // the same code reached at another linear address runs interpreted there
+            return b.growDue ? grow(b, c.segBase[Cpu.CS] + eip, b.phys) : checkLimit(b);
+        }
         int lin = c.segBase[Cpu.CS] + eip;
         int slot = c.readSlot(lin);
         if (slot < 0) return null;                  // the interpreter's fetch fills the TLB (or faults)
@@ -194,27 +257,38 @@ public final class JitEngine {
             if (b != null && b.phys == phys && b.eip == eip && !b.dead && !b.growDue) return checkLimit(b);
         }
         b = cache.get(phys);
-        if (b == null || b.eip != eip || b.dead) {
-            if (!cache.heat(phys)) return null;
-            if (background != null) {
-                request(eip, lin, phys);
-                return null;
-            }
-            b = translator.translate(c, eip, lin, phys, null);
-            if (b == null) {
-                b = new NoBlock(eip, phys);
-            } else {
-                c.mmu.watchCode(phys & 0xFFFFF000);
-                if (growRuns > 0) b.profile = new ExitProfile(growRuns, 0, c.segBase[Cpu.CS], lin & 0xFFFFF000);
-            }
-            cache.put(b);
-        } else if (b.growDue) {
-            b = grow(b, lin, phys);
-        }
+        if (b == null || b.eip != eip || b.dead) return null;
+        if (b.growDue) b = grow(b, lin, phys);
         if (prev != null) {
             prev.succ1 = prev.succ0;
             prev.succ0 = b;
         }
+        return checkLimit(b);
+    }
+
+    /**
+     * The block entry {@code at} (at CS:{@code eip}) became hot: translate its region, in line
+     * (returned) or in the background (null; the interpreter goes on meanwhile). Its heat is
+     * set so that it does not become hot again while the request is out, or after it failed.
+     */
+    private Block translateHot(Insn at, int eip) {
+        Cpu c = cpu;
+        at.heat = Integer.MIN_VALUE;
+        int lin = c.segBase[Cpu.CS] + eip;
+        int slot = c.readSlot(lin);
+        if (slot < 0) return null;
+        int phys = tlb.phys[slot] | (lin & 0xFFF);
+        if (!cache.translatable(phys)) return null;
+        if (background != null) {
+            request(at, eip, lin, phys);
+            return null;
+        }
+        Block b = translator.translate(c, eip, lin, phys, null);
+        if (b == null) return null;
+        c.mmu.watchCode(phys & 0xFFFFF000);
+        if (growRuns > 0) b.profile = new ExitProfile(growRuns, 0, c.segBase[Cpu.CS], lin & 0xFFFFF000);
+        cache.put(b);
+        attach(at, b);
         return checkLimit(b);
     }
 
@@ -235,7 +309,7 @@ public final class JitEngine {
                 ? new ExitProfile(growRuns, p.generation + 1, cpu.segBase[Cpu.CS], lin & 0xFFFFF000) : null;
         if (background != null) {
             // The old region keeps running until the grown one lands.
-            translateLater(translator.scan(cpu, b.eip, lin, roots), b.eip, phys, roots, next);
+            translateLater(translator.scan(cpu, b.eip, lin, roots), b.entryInsn, b.eip, phys, roots, next);
             return b;
         }
         Block g = translator.translate(cpu, b.eip, lin, phys, roots);
@@ -243,24 +317,30 @@ public final class JitEngine {
         g.roots = roots;
         g.profile = next;
         cache.put(g);   // the old region is dead from here on
+        attach(b.entryInsn, g);
         regionsGrown++;
         return g;
     }
 
-    /** Background translation of the hot code at CS:{@code eip}; a placeholder holds its place meanwhile. */
-    private void request(int eip, int lin, int phys) {
+    /** Makes the interpreter stop in front of {@code at} for region {@code b}. */
+    private static void attach(Insn at, Block b) {
+        b.entryInsn = at;
+        if (at != null) at.entry = b;
+    }
+
+    /** Background translation of the hot code at CS:{@code eip} (decoded instruction {@code at}). */
+    private void request(Insn at, int eip, int lin, int phys) {
         BlockScanner.Scan scan = translator.scan(cpu, eip, lin, null);
-        cache.put(new NoBlock(eip, phys));
         if (scan.size() == 0) return;
         cpu.mmu.watchCode(phys & 0xFFFFF000);   // from now on a write to the page changes its version
         ExitProfile p = growRuns > 0 ? new ExitProfile(growRuns, 0, cpu.segBase[Cpu.CS], lin & 0xFFFFF000) : null;
-        translateLater(scan, eip, phys, null, p);
+        translateLater(scan, at, eip, phys, null, p);
     }
 
-    private void translateLater(BlockScanner.Scan scan, int eip, int phys, int[] roots, ExitProfile profile) {
+    private void translateLater(BlockScanner.Scan scan, Insn at, int eip, int phys, int[] roots, ExitProfile profile) {
         if (scan.size() == 0) return;
         long version = cache.version(phys);
-        background.execute(() -> landed.add(new Landed(translator.build(scan, eip, phys), eip, phys, version, roots, profile)));
+        background.execute(() -> landed.add(new Landed(translator.build(scan, eip, phys), at, eip, phys, version, roots, profile)));
     }
 
     /** Installs the translations that landed, unless their page changed since it was read. */
@@ -268,13 +348,11 @@ public final class JitEngine {
         for (Landed l; (l = landed.poll()) != null; ) {
             if (cache.version(l.phys) != l.version) continue;
             Block b = l.block;
-            if (b == null) {
-                if (l.roots == null) cache.put(new NoBlock(l.eip, l.phys));   // a failed growth keeps the old region
-                continue;
-            }
+            if (b == null) continue;   // failed: the entry stays cold (a failed growth keeps the old region)
             b.roots = l.roots;
             b.profile = l.profile;
             cache.put(b);
+            attach(l.at, b);
             if (l.roots != null) regionsGrown++;
         }
     }

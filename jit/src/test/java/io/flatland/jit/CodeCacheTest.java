@@ -2,24 +2,14 @@ package io.flatland.jit;
 
 import org.junit.jupiter.api.Test;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The code cache's hotness counter and page versions. */
+/** The code cache's page versions. */
 class CodeCacheTest {
     @Test
-    void addressBecomesHotAfterExactlyTheThreshold() {
-        for (int hot : new int[] {0, 16, 127, 128, 300}) {
-            CodeCache c = new CodeCache(16, hot);
-            for (int i = 0; i < hot; i++) assertFalse(c.heat(0x5123), "hot=" + hot + " after " + i);
-            assertTrue(c.heat(0x5123), "hot=" + hot + " (thresholds above a byte once never fired)");
-        }
-    }
-
-    @Test
     void versionChangesWhenAPageIsKilledOrTheCacheCleared() {
-        CodeCache c = new CodeCache(16, 0);
+        CodeCache c = new CodeCache(16);
         c.put(new NoBlock(0x100, 0x3100));
         long v = c.version(0x3100);
         c.codeWritten(0x5000);   // another page

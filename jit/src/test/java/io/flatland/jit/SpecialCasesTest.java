@@ -37,8 +37,9 @@ class SpecialCasesTest {
                     assertEquals(ExitReason.HALTED_FOREVER, why, name);
                     assertEquals(Integer.toHexString(code.addr("end") + 2), Integer.toHexString(ls.lastEip),
                             name + ": stopped at the end of the program (not in an exception handler)");
-                    // With late translations a short program may end before its only one lands.
-                    if (!background) assertTrue(ls.blocksRun > 0, name + ": no block ran");
+                    // With late translations a short program may end before its only one lands; code that is
+                    // rewritten on every pass is decoded afresh each time, and so hot only with a threshold of 0.
+                    if (!background && hot == 0) assertTrue(ls.blocksRun > 0, name + ": no block ran");
                     faults += ls.faultsInBlocks;
                     grown += ls.regionsGrown;
                 }
@@ -226,5 +227,26 @@ class SpecialCasesTest {
         c.loop(COUNTER, "top").cliHlt();
         c.label("tmpl").b(0xB8).d(0x11).b(0x40, 0xC3);                  // mov eax, imm; inc eax; ret
         lockstep("copied code", c, m -> { });
+    }
+
+    /**
+     * STI holds an interrupt back until the instruction after it has run. Here that instruction
+     * begins a hot (translated) block, so the interpreter stops in front of it for the
+     * dispatcher: the stop must not drop the shadow, or the timer's interrupt (pending since
+     * the CLI) comes one instruction early, before the INC whose count the handler then misses.
+     */
+    @Test
+    void interruptShadowOfStiHoldsAtATranslatedEntry() {
+        Code c = new Code(CODE);
+        c.movMemImm(COUNTER, 40).label("top");
+        c.b(0xFA);                                                     // cli: the timer's interrupt waits
+        c.b(0xFF, 0x05).d(RESULT);                                     // inc dword [result]
+        c.b(0xFF, 0x05).d(RESULT);                                     // inc dword [result]: the timer fires in here
+        c.b(0xFB);                                                     // sti: ends the block, shadow for one instruction
+        c.b(0x40);                                                     // inc eax: a block entry, translated once hot
+        c.b(0x8B, 0x1D).d(COUNTERS + 4);                               // mov ebx, [interrupts taken]
+        c.b(0x01, 0x1D).d(RESULT + 4);                                 // add [result+4], ebx: sums what the loop saw
+        c.loop(COUNTER, "top").cliHlt();
+        lockstep("interrupt shadow of sti at a translated entry", c, m -> { });
     }
 }

@@ -1,0 +1,81 @@
+package io.flatland.cpu;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+/** The interpreter's stops for the JIT: block entries counted, hot ones and translated ones stopped at. */
+class RunUntilEntryTest {
+    /** mov ecx, 10; top: dec ecx; jnz top; hlt */
+    private static final int[] LOOP = {0xB9, 10, 0, 0, 0, 0x49, 0x75, 0xFD, 0xF4};
+    private static final int TOP = TestMachine.CODE + 5;
+
+    private static TestMachine loop() {
+        TestMachine m = new TestMachine();
+        m.load(TestMachine.CODE, LOOP);
+        m.cpu.eip = TestMachine.CODE;
+        return m;
+    }
+
+    @Test
+    void stopsInFrontOfTheEntryThatBecomesHotAfterExactlyTheThreshold() {
+        for (int hot = 0; hot <= 6; hot++) {
+            try (TestMachine m = loop()) {
+                // The first instruction of a call is an entry too: it counts, but is never a stop.
+                ExitReason why = m.interp.runUntilEntry(m.cpu, 1000, hot);
+                assertEquals(ExitReason.BUDGET, why);
+                Insn at = m.interp.stoppedAt();
+                assertNotNull(at, "hot=" + hot);
+                assertEquals(TOP, m.cpu.eip, "hot=" + hot);
+                // TOP is entered by the fall-through from mov (not a block end) and then by each taken jnz:
+                // the loop head counts once per taken branch; it stops at the entry that makes heat exceed hot.
+                assertEquals(hot + 1, at.heat, "hot=" + hot);
+                assertEquals(1 + 2 * (hot + 1), m.cpu.icount, "mov, then dec+jnz before each counted entry");
+            }
+        }
+    }
+
+    @Test
+    void stopsInFrontOfATranslationButNeverAtTheFirstInstruction() {
+        try (TestMachine m = loop()) {
+            m.interp.runUntilEntry(m.cpu, 1000, 2);
+            Insn top = m.interp.stoppedAt();
+            Translation t = new Translation() { };
+            top.entry = t;
+            top.heat = Integer.MIN_VALUE;   // what the JIT does once it asked for a translation
+            long before = m.cpu.icount;
+            // Called at the translated entry (the dispatcher could not run it): one pass through the loop, then a stop.
+            m.interp.runUntilEntry(m.cpu, 1000, 2);
+            assertSame(top, m.interp.stoppedAt());
+            assertEquals(TOP, m.cpu.eip);
+            assertEquals(before + 2, m.cpu.icount);
+        }
+    }
+
+    @Test
+    void aHotEntryWhereACallBeginsRunsFirst() {
+        try (TestMachine m = loop()) {
+            m.interp.runUntilEntry(m.cpu, 1000, 0);
+            Insn top = m.interp.stoppedAt();
+            assertEquals(TOP, m.cpu.eip);
+            long before = m.cpu.icount;
+            // The dispatcher did not act on the stop (say an event was due): the next call runs the loop
+            // body once and stops at the same hot entry again, never without progress.
+            m.interp.runUntilEntry(m.cpu, 1000, 0);
+            assertSame(top, m.interp.stoppedAt());
+            assertEquals(before + 2, m.cpu.icount);
+        }
+    }
+
+    @Test
+    void theReferenceRunNeverStops() {
+        try (TestMachine m = loop()) {
+            assertEquals(ExitReason.HALTED_FOREVER, m.interp.run(m.cpu, 1000));
+            assertEquals(1 + 2 * 10 + 1, m.cpu.icount);
+            assertNull(m.interp.stoppedAt());
+        }
+    }
+}
