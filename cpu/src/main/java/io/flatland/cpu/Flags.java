@@ -184,36 +184,42 @@ public final class Flags {
 
     /** Evaluates condition code {@code cc} (the low nibble of Jcc/SETcc/CMOVcc, SDM Vol. 1 App. B). */
     public static boolean cond(Cpu cpu, int cc) {
-        int op = cpu.flagOp;
+        return condOf(cpu.flagOp, cpu.flagResult, cpu.flagSrc, cpu.flagDst, cpu.eflags, cc);
+    }
+
+    /**
+     * Condition {@code cc} of a flag record ({@code op}, {@code res}, {@code src}, {@code dst})
+     * over {@code eflags} (which holds the flags themselves when {@code op} is {@link #NONE}).
+     * Translated code keeps the record in locals and calls this with them.
+     */
+    public static boolean condOf(int op, int res, int src, int dst, int eflags, int cc) {
         // Fast paths for the common compare-and-branch pairs.
         if (op == (SUB << 2 | 2)) {
-            int d = cpu.flagDst, s = cpu.flagSrc;
             switch (cc) {
-                case 2: return Integer.compareUnsigned(d, s) < 0;
-                case 3: return Integer.compareUnsigned(d, s) >= 0;
-                case 4: return d == s;
-                case 5: return d != s;
-                case 6: return Integer.compareUnsigned(d, s) <= 0;
-                case 7: return Integer.compareUnsigned(d, s) > 0;
-                case 12: return d < s;
-                case 13: return d >= s;
-                case 14: return d <= s;
-                case 15: return d > s;
+                case 2: return Integer.compareUnsigned(dst, src) < 0;
+                case 3: return Integer.compareUnsigned(dst, src) >= 0;
+                case 4: return dst == src;
+                case 5: return dst != src;
+                case 6: return Integer.compareUnsigned(dst, src) <= 0;
+                case 7: return Integer.compareUnsigned(dst, src) > 0;
+                case 12: return dst < src;
+                case 13: return dst >= src;
+                case 14: return dst <= src;
+                case 15: return dst > src;
                 default: break;
             }
         } else if (op == (LOGIC << 2 | 2)) {
-            int r = cpu.flagResult;
             switch (cc) {
-                case 4: return r == 0;
-                case 5: return r != 0;
-                case 8: case 12: return r < 0;
-                case 9: case 13: return r >= 0;
-                case 14: return r <= 0;
-                case 15: return r > 0;
+                case 4: return res == 0;
+                case 5: return res != 0;
+                case 8: case 12: return res < 0;
+                case 9: case 13: return res >= 0;
+                case 14: return res <= 0;
+                case 15: return res > 0;
                 default: break;
             }
         }
-        int f = get(cpu);
+        int f = op == NONE ? eflags : compute(op, res, src, dst);
         boolean b;
         switch (cc >>> 1) {
             case 0 -> b = (f & Cpu.OF) != 0;
@@ -226,5 +232,10 @@ public final class Flags {
             default -> b = (f & Cpu.ZF) != 0 || (((f & Cpu.SF) != 0) != ((f & Cpu.OF) != 0));
         }
         return b != ((cc & 1) != 0);
+    }
+
+    /** CF (0 or 1) of a flag record over {@code eflags}, as {@link #condOf} reads records. */
+    public static int carryOf(int op, int res, int src, int dst, int eflags) {
+        return op == NONE ? eflags & Cpu.CF : carry(op, res, src, dst);
     }
 }

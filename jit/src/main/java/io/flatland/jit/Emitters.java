@@ -2,6 +2,7 @@ package io.flatland.jit;
 
 import io.flatland.cpu.Alu;
 import io.flatland.cpu.Cpu;
+import io.flatland.cpu.Flags;
 import io.flatland.cpu.Insn;
 import io.flatland.cpu.Op;
 import org.objectweb.asm.Label;
@@ -10,34 +11,33 @@ import org.objectweb.asm.MethodVisitor;
 import static org.objectweb.asm.Opcodes.*;
 
 /**
- * Hand-written bytecode for the common instructions. Each emitter calls the same static
- * semantic methods the interpreter's {@code Exec} uses ({@link Alu}, {@code Flags.cond},
- * {@code Operands}) in the same order, so results, flags and faults are identical; it only
- * removes the decode-time decisions (operation, size, registers, immediates, the effective
- * address formula) from the run time. Anything not handled here returns {@link #NO} and is
- * translated as a call of {@code Exec.execute}.
+ * Hand-written bytecode for the common instructions. Operands are read with the same
+ * {@code Operands} calls the interpreter's {@code Exec} makes, in the same order, so faults
+ * and memory effects are identical; the arithmetic itself is JVM arithmetic on locals, and
+ * the lazy flag record an operation leaves is the one {@link Alu} records (operation, result
+ * masked to the size, source and destination as Alu passes them), kept in locals
+ * ({@link Emit}). Conditions after a record of known operation compile to a compare of its
+ * fields. Anything not handled here returns {@link #NO} and is translated as a call of
+ * {@code Exec.execute}.
  *
- * <p>Hand-written instructions do not store EIP: the fault handler of each instruction and
- * the block exits do. Control transfers set EIP themselves ({@link #DONE_EIP}).
+ * <p>Hand-written instructions do not store EIP: the fault handler and the block exits do.
+ * Control transfers set EIP themselves ({@link #DONE_EIP}). Registers and the flag record
+ * change only after the instruction's last access that can fault.
  */
 final class Emitters {
     private Emitters() { }
 
     static final int NO = 0, DONE = 1, DONE_EIP = 2;
-    private static final String OPERANDS = "io/flatland/cpu/Operands", ALU = "io/flatland/cpu/Alu",
-            FLAGS = "io/flatland/cpu/Flags";
-    private static final String[] ALU_NAME = {"add", "or", "adc", "sbb", "and", "sub", "xor", "sub"};
+    private static final String ALU = "io/flatland/cpu/Alu";
 
     static int emit(Emit e, int k, Insn in, boolean end) {
         if (!in.code32 || in.lock) return NO;
         if (in.mem && !in.a32) return NO;   // 16-bit addressing: reference semantics
         int size = in.size;
         MethodVisitor mv = e.mv;
-        if (e.flagsDead != null && e.flagsDead[k]) return pure(e, in);
-        if (in.op == Op.JCC && !in.o32) return NO;
         switch (in.op) {
             case Op.NOP:
-                mv.visitInsn(NOP);   // keeps the instruction's exception range non-empty
+                mv.visitInsn(NOP);
                 return DONE;
             case Op.MOV_RI:
                 e.regStoreBegin(size, in.sub);
@@ -45,8 +45,13 @@ final class Emitters {
                 e.regStoreEnd(size);
                 return DONE;
             case Op.MOV_GE:
-                e.regStoreBegin(size, in.reg);
-                e.readRm(in, size);
+                if (in.mem) {
+                    e.readMem(in, size);
+                    e.regStoreBegin(size, in.reg);
+                } else {
+                    e.regStoreBegin(size, in.reg);
+                    e.loadReg(size, in.rm);
+                }
                 e.regStoreEnd(size);
                 return DONE;
             case Op.MOV_EG:
@@ -71,6 +76,25 @@ final class Emitters {
                     e.regStoreEnd(size);
                 }
                 return DONE;
+            case Op.MOV_AO:
+                e.cpu();
+                e.pushInt(in.seg);
+                e.pushInt(in.disp);
+                e.pushInt(size);
+                e.invokeStatic("io/flatland/cpu/Operands", "read", "(" + Emit.C + "III)I");
+                e.store(Emit.TMP);
+                e.regStoreBegin(size, Cpu.EAX);
+                e.load(Emit.TMP);
+                e.regStoreEnd(size);
+                return DONE;
+            case Op.MOV_OA:
+                e.cpu();
+                e.pushInt(in.seg);
+                e.pushInt(in.disp);
+                e.pushInt(size);
+                e.loadReg(size, Cpu.EAX);
+                e.writeMemEnd();
+                return DONE;
             case Op.LEA:
                 if (!in.mem) return NO;
                 e.regStoreBegin(size, in.reg);
@@ -78,23 +102,76 @@ final class Emitters {
                 e.regStoreEnd(size);
                 return DONE;
             case Op.MOVZX, Op.MOVSX:
-                e.regStoreBegin(size, in.reg);
                 e.readRm(in, in.sub);
-                if (in.op == Op.MOVSX) {
-                    e.pushInt(in.sub);
-                    mv.visitMethodInsn(INVOKESTATIC, ALU, "sext", "(II)I", false);
-                }
+                if (in.op == Op.MOVSX) signExtend(mv, in.sub);
+                e.store(Emit.TMP);
+                e.regStoreBegin(size, in.reg);
+                e.load(Emit.TMP);
                 e.regStoreEnd(size);
+                return DONE;
+            case Op.CBW:
+                // CWDE: EAX = (short) AX; CBW: AX = (byte) AL.
+                e.regStoreBegin(size, Cpu.EAX);
+                e.loadReg(4, Cpu.EAX);
+                signExtend(mv, size == 4 ? 2 : 1);
+                e.regStoreEnd(size);
+                return DONE;
+            case Op.CWD:
+                // CDQ: EDX = EAX >> 31; CWD: DX = AX's sign.
+                e.regStoreBegin(size, Cpu.EDX);
+                e.loadReg(4, Cpu.EAX);
+                if (size != 4) signExtend(mv, 2);
+                e.pushInt(31);
+                mv.visitInsn(ISHR);
+                e.regStoreEnd(size);
+                return DONE;
+            case Op.XCHG_AR:
+                e.loadReg(size, Cpu.EAX);
+                e.store(Emit.TMP);
+                e.regStoreBegin(size, Cpu.EAX);
+                e.loadReg(size, in.sub);
+                e.regStoreEnd(size);
+                e.regStoreBegin(size, in.sub);
+                e.load(Emit.TMP);
+                e.regStoreEnd(size);
+                return DONE;
+            case Op.XCHG_EG:
+                if (in.mem) return NO;
+                e.loadReg(size, in.reg);
+                e.store(Emit.TMP);
+                e.regStoreBegin(size, in.reg);
+                e.loadReg(size, in.rm);
+                e.regStoreEnd(size);
+                e.regStoreBegin(size, in.rm);
+                e.load(Emit.TMP);
+                e.regStoreEnd(size);
+                return DONE;
+            case Op.CLD, Op.STD:
+                e.cpu();
+                e.cpu();
+                mv.visitFieldInsn(GETFIELD, Emit.CPU, "eflags", "I");
+                if (in.op == Op.CLD) {
+                    e.pushInt(~Cpu.DF);
+                    mv.visitInsn(IAND);
+                } else {
+                    e.pushInt(Cpu.DF);
+                    mv.visitInsn(IOR);
+                }
+                mv.visitFieldInsn(PUTFIELD, Emit.CPU, "eflags", "I");
                 return DONE;
 
             case Op.ALU_GE: {
+                if (in.sub == Alu.ADC_K || in.sub == Alu.SBB_K || in.mem) {
+                    e.readRm(in, size);   // may fault: before anything changes
+                    e.store(Emit.TMP3);
+                } else {
+                    e.loadReg(size, in.rm);
+                    e.store(Emit.TMP3);
+                }
                 boolean cmp = in.sub == Alu.CMP_K;
                 if (!cmp) e.regStoreBegin(size, in.reg);
-                e.cpu();
-                e.pushInt(size);
                 e.loadReg(size, in.reg);
-                e.readRm(in, size);
-                aluCall(mv, in.sub);
+                alu(e, in.sub, size, () -> e.load(Emit.TMP3));
                 if (cmp) mv.visitInsn(POP); else e.regStoreEnd(size);
                 return DONE;
             }
@@ -106,74 +183,58 @@ final class Emitters {
                 if (!in.mem) {
                     aluRegister(e, in.sub, size, in.rm, src);
                 } else if (in.sub == Alu.CMP_K) {
-                    e.cpu();
-                    e.pushInt(size);
-                    e.readRm(in, size);
-                    src.run();
-                    aluCall(mv, Alu.SUB_K);
+                    if (in.op == Op.ALU_EG) e.prepareRead(size, in.reg);
+                    e.readMem(in, size);
+                    alu(e, Alu.CMP_K, size, src);
                     mv.visitInsn(POP);
                 } else {
-                    // Read-modify-write exactly as Exec: probe the store first, then flags, then store.
                     if (in.op == Op.ALU_EG) e.prepareRead(size, in.reg);
-                    e.readModifyWrite(in, size, () -> {
-                        // Stack: old value. Alu wants cpu, size, dst, src.
-                        mv.visitVarInsn(ISTORE, Emit.TMP2);
-                        e.cpu();
-                        e.pushInt(size);
-                        mv.visitVarInsn(ILOAD, Emit.TMP2);
-                        src.run();
-                        aluCall(mv, in.sub);
-                    });
+                    e.readModifyWrite(in, size, () -> alu(e, in.sub, size, src));
                 }
                 return DONE;
             }
             case Op.TEST_EG, Op.TEST_EI, Op.TEST_AI:
-                e.cpu();
-                e.pushInt(size);
+                if (in.op == Op.TEST_EG) e.prepareRead(size, in.reg);
                 if (in.op == Op.TEST_AI) e.loadReg(size, Cpu.EAX); else e.readRm(in, size);
-                if (in.op == Op.TEST_EG) e.loadReg(size, in.reg); else e.pushInt(in.imm);
-                aluCall(mv, Alu.AND_K);
+                alu(e, Alu.AND_K, size, in.op == Op.TEST_EG ? () -> e.loadReg(size, in.reg) : () -> e.pushInt(in.imm));
                 mv.visitInsn(POP);
                 return DONE;
             case Op.INC_R, Op.DEC_R:
-                unaryRegister(e, in.op == Op.INC_R ? "inc" : "dec", size, in.sub);
+                unary(e, in.op == Op.INC_R ? Op.INC_E : Op.DEC_E, size, in.sub);
                 return DONE;
-            case Op.INC_E, Op.DEC_E:
-                if (in.mem) return NO;
-                unaryRegister(e, in.op == Op.INC_E ? "inc" : "dec", size, in.rm);
-                return DONE;
-            case Op.SHIFT, Op.SHIFT_CL:
-                if (in.mem) return NO;
-                e.regStoreBegin(size, in.rm);
-                e.cpu();
-                e.pushInt(in.sub);
-                e.pushInt(size);
-                e.loadReg(size, in.rm);
-                if (in.op == Op.SHIFT) {
-                    e.pushInt(in.imm);
+            case Op.INC_E, Op.DEC_E, Op.NOT_E, Op.NEG_E:
+                if (in.mem) {
+                    e.readModifyWrite(in, size, () -> unaryOp(e, in.op, size));
                 } else {
-                    e.loadReg(4, Cpu.ECX);
-                    e.pushInt(0xFF);
-                    mv.visitInsn(IAND);
+                    unary(e, in.op, size, in.rm);
                 }
-                mv.visitMethodInsn(INVOKESTATIC, ALU, "shift", "(L" + Translator.CPU + ";IIII)I", false);
-                e.regStoreEnd(size);
                 return DONE;
+            case Op.SHIFT, Op.SHIFT_CL: {
+                boolean plain = in.op == Op.SHIFT
+                        && (in.sub == Alu.SHL_K || in.sub == Alu.SAL_K || in.sub == Alu.SHR_K || in.sub == Alu.SAR_K);
+                if (in.mem) {
+                    if (!plain) e.spillFlags();
+                    if (in.op == Op.SHIFT_CL) e.prepareRead(4, Cpu.ECX);   // read in both of the paths below
+                    e.readModifyWrite(in, size, () -> shift(e, in, size, plain));
+                    if (!plain) e.flagsClobbered();
+                } else {
+                    if (!plain) e.spillFlags();
+                    e.regStoreBegin(size, in.rm);
+                    e.loadReg(size, in.rm);
+                    shift(e, in, size, plain);
+                    e.regStoreEnd(size);
+                    if (!plain) e.flagsClobbered();
+                }
+                return DONE;
+            }
             case Op.IMUL_GE, Op.IMUL_GEI:
-                // Exec reads the source operand first; both reads are side-effect free but a fault must come first.
+                // Exec reads the source operand first: a fault comes before anything changes.
                 e.readRm(in, size);
-                mv.visitVarInsn(ISTORE, Emit.TMP);
+                e.store(Emit.TMP);
+                if (in.op == Op.IMUL_GE) e.loadReg(size, in.reg); else e.pushInt(in.imm);
+                e.store(Emit.TMP2);
                 e.regStoreBegin(size, in.reg);
-                e.cpu();
-                e.pushInt(size);
-                if (in.op == Op.IMUL_GE) {
-                    e.loadReg(size, in.reg);
-                    mv.visitVarInsn(ILOAD, Emit.TMP);
-                } else {
-                    mv.visitVarInsn(ILOAD, Emit.TMP);
-                    e.pushInt(in.imm);
-                }
-                mv.visitMethodInsn(INVOKESTATIC, ALU, "imul", "(L" + Translator.CPU + ";III)I", false);
+                imul(e, size);
                 e.regStoreEnd(size);
                 return DONE;
             case Op.SETCC:
@@ -183,14 +244,14 @@ final class Emitters {
                 e.regStoreEnd(1);
                 return DONE;
             case Op.CMOV: {
-                e.readRm(in, size);
-                mv.visitVarInsn(ISTORE, Emit.TMP);
-                e.prepareConditionalStore(size, in.reg);
+                e.readRm(in, size);   // the source is read (and may fault) whatever the condition
+                e.store(Emit.TMP);
+                // Both paths must leave the same state: the destination's local is loaded before the split.
+                e.prepareRead(size, in.reg);
                 Label skip = new Label();
-                e.cond(in.sub);
-                mv.visitJumpInsn(IFEQ, skip);
+                e.branchIfNot(in.sub, skip);
                 e.regStoreBegin(size, in.reg);
-                mv.visitVarInsn(ILOAD, Emit.TMP);
+                e.load(Emit.TMP);
                 e.regStoreEnd(size);
                 mv.visitLabel(skip);
                 return DONE;
@@ -200,14 +261,19 @@ final class Emitters {
                 if (size != 4) return NO;
                 e.push32(in.op == Op.PUSH_R ? () -> e.loadReg(4, in.sub) : () -> e.pushInt(in.imm));   // PUSH ESP: the old value
                 return DONE;
+            case Op.PUSH_E:
+                if (size != 4 || !in.mem) return NO;
+                e.readMem(in, 4);
+                e.store(Emit.TMP3);
+                e.push32(() -> e.load(Emit.TMP3));
+                return DONE;
             case Op.POP_R:
                 if (size != 4) return NO;
                 e.top32();
-                mv.visitVarInsn(ISTORE, Emit.TMP);
+                e.store(Emit.TMP);
                 e.pop(4);
-                e.regStoreBegin(4, in.sub);   // POP ESP: the popped value wins over the increment
-                mv.visitVarInsn(ILOAD, Emit.TMP);
-                e.regStoreEnd(4);
+                e.load(Emit.TMP);
+                e.setReg32(in.sub);   // POP ESP: the popped value wins over the increment
                 return DONE;
 
             case Op.JCC: {
@@ -216,7 +282,7 @@ final class Emitters {
                 int target = next + in.imm;
                 int kt = e.internalIndex(target);
                 int kn = end ? e.internalIndex(next) : -1;   // a path end: the fall-through is a branch too
-                if (kt >= 0 || kn >= 0) e.ensureAllLoaded();
+                if (kt >= 0 || kn >= 0) e.prepareBranch();
                 Label notTaken = new Label();
                 e.branchIfNot(in.sub, notTaken);
                 if (kt >= 0) {
@@ -241,7 +307,7 @@ final class Emitters {
                 }
                 int kt = e.internalIndex(target);
                 if (kt >= 0) {
-                    e.ensureAllLoaded();
+                    e.prepareBranch();
                     e.internalJump(k, kt);
                     // Not reached: the block end the translator appends after a path end.
                     e.setEip(target);
@@ -259,7 +325,7 @@ final class Emitters {
                 e.push32(() -> e.pushInt(e.next[k]));
                 if (!end) return DONE;
                 if (kt >= 0) {
-                    e.ensureAllLoaded();
+                    e.prepareBranch();
                     e.internalJump(k, kt);
                 }
                 e.setEip(target);
@@ -269,16 +335,16 @@ final class Emitters {
                 if (!in.o32) return NO;
                 // Indirect: target from r/m (may fault), CS limit (#GP), then for CALL the push (may fault).
                 e.readRm(in, 4);
-                mv.visitVarInsn(ISTORE, Emit.TMP);
-                e.checkCsLimit(() -> mv.visitVarInsn(ILOAD, Emit.TMP));
+                e.store(Emit.TMP);
+                e.checkCsLimit(() -> e.load(Emit.TMP));
                 if (in.op == Op.CALL_E) e.push32(() -> e.pushInt(e.next[k]));
                 e.dispatchIndirect(k);
                 return DONE_EIP;
             case Op.RET:
                 if (!in.o32) return NO;
                 e.top32();
-                mv.visitVarInsn(ISTORE, Emit.TMP);
-                e.checkCsLimit(() -> mv.visitVarInsn(ILOAD, Emit.TMP));
+                e.store(Emit.TMP);
+                e.checkCsLimit(() -> e.load(Emit.TMP));
                 e.pop(4 + in.imm);
                 e.dispatchIndirect(k);
                 return DONE_EIP;
@@ -287,122 +353,214 @@ final class Emitters {
         }
     }
 
-    /**
-     * An instruction whose flag record is dead ({@link FlagLiveness}): only its result, the
-     * plain int operation (Alu masks it to the size; the register store merges the low bits).
-     */
-    private static int pure(Emit e, Insn in) {
-        MethodVisitor mv = e.mv;
-        int size = in.size;
-        if (in.mem) return pureMemory(e, in);
-        int dst, opcode;
-        Runnable src;
-        switch (in.op) {
-            case Op.ALU_GE -> { dst = in.reg; src = () -> e.loadReg(size, in.rm); opcode = aluOpcode(in.sub); }
-            case Op.ALU_EG -> { dst = in.rm; src = () -> e.loadReg(size, in.reg); opcode = aluOpcode(in.sub); }
-            case Op.ALU_EI -> { dst = in.rm; src = () -> e.pushInt(in.imm); opcode = aluOpcode(in.sub); }
-            case Op.ALU_AI -> { dst = Cpu.EAX; src = () -> e.pushInt(in.imm); opcode = aluOpcode(in.sub); }
-            case Op.TEST_EG, Op.TEST_EI, Op.TEST_AI -> { dst = -1; src = null; opcode = NOP; }
-            case Op.INC_R, Op.DEC_R -> { dst = in.sub; src = () -> e.pushInt(1); opcode = in.op == Op.INC_R ? IADD : ISUB; }
-            case Op.INC_E, Op.DEC_E -> { dst = in.rm; src = () -> e.pushInt(1); opcode = in.op == Op.INC_E ? IADD : ISUB; }
-            case Op.IMUL_GE -> { dst = in.reg; src = () -> e.loadReg(size, in.rm); opcode = IMUL; }
-            case Op.IMUL_GEI -> { dst = in.reg; src = null; opcode = IMUL; }
-            case Op.SHIFT, Op.SHIFT_CL -> {
-                dst = in.rm;
-                src = in.op == Op.SHIFT ? () -> e.pushInt(in.imm) : () -> e.loadReg(4, Cpu.ECX);
-                // The JVM masks shift and rotate distances to 5 bits, as Alu.shift does (size 4).
-                opcode = switch (in.sub) {
-                    case Alu.SHL_K, Alu.SAL_K -> ISHL;
-                    case Alu.SHR_K -> IUSHR;
-                    case Alu.SAR_K -> ISHR;
-                    case Alu.ROL_K -> -1;
-                    default -> -2;   // ROR
-                };
-            }
-            default -> throw new IllegalStateException("not elidable: " + in.op);
-        }
-        if (opcode == NOP || dst < 0) {   // CMP, TEST: nothing but a placeholder for the fault range
-            mv.visitInsn(NOP);
-            return DONE;
-        }
-        e.regStoreBegin(size, dst);
-        if (in.op == Op.IMUL_GEI) {
-            e.loadReg(size, in.rm);
-            e.pushInt(in.imm);
-        } else {
-            e.loadReg(size, dst);
-            src.run();
-        }
-        if (opcode == -1) mv.visitMethodInsn(INVOKESTATIC, "java/lang/Integer", "rotateLeft", "(II)I", false);
-        else if (opcode == -2) mv.visitMethodInsn(INVOKESTATIC, "java/lang/Integer", "rotateRight", "(II)I", false);
-        else mv.visitInsn(opcode);
-        e.regStoreEnd(size);
-        return DONE;
+    private static void signExtend(MethodVisitor mv, int size) {
+        if (size == 1) mv.visitInsn(I2B);
+        else if (size == 2) mv.visitInsn(I2S);
     }
 
-    /** Memory forms with a dead flag record: the same accesses (and faults) as the full form, no record. */
-    private static int pureMemory(Emit e, Insn in) {
-        MethodVisitor mv = e.mv;
-        int size = in.size;
-        int opcode = in.op == Op.TEST_EG || in.op == Op.TEST_EI ? NOP : aluOpcode(in.sub);
-        if (opcode == NOP) {
-            // CMP or TEST: only the read remains.
-            e.readRm(in, size);
-            mv.visitInsn(POP);
-            return DONE;
-        }
-        if (in.op == Op.ALU_GE) {
-            e.regStoreBegin(size, in.reg);
-            e.loadReg(size, in.reg);
-            e.readRm(in, size);
-            mv.visitInsn(opcode);
-            e.regStoreEnd(size);
-            return DONE;
-        }
-        // ALU_EG / ALU_EI: read-modify-write exactly as the full form, with the plain operation.
-        if (in.op == Op.ALU_EG) e.prepareRead(size, in.reg);
-        e.readModifyWrite(in, size, () -> {
-            if (in.op == Op.ALU_EG) e.loadReg(size, in.reg); else e.pushInt(in.imm);
-            mv.visitInsn(opcode);
-        });
-        return DONE;
+    private static void mask(Emit e, int size) {
+        if (size == 4) return;
+        e.pushInt(size == 2 ? 0xFFFF : 0xFF);
+        e.mv.visitInsn(IAND);
     }
 
-    private static int aluOpcode(int kind) {
-        return switch (kind) {
-            case Alu.ADD_K -> IADD;
-            case Alu.OR_K -> IOR;
-            case Alu.AND_K -> IAND;
-            case Alu.SUB_K -> ISUB;
-            case Alu.XOR_K -> IXOR;
-            case Alu.CMP_K -> NOP;
-            default -> throw new IllegalStateException("not elidable: ALU " + kind);
-        };
-    }
-
-    /** reg = Alu.op(reg, src) (CMP only records flags). */
+    /** reg = op(reg, src) (CMP only records flags). */
     private static void aluRegister(Emit e, int kind, int size, int r, Runnable src) {
         boolean cmp = kind == Alu.CMP_K;
+        e.prepareRead(size, r);
         if (!cmp) e.regStoreBegin(size, r);
-        e.cpu();
-        e.pushInt(size);
         e.loadReg(size, r);
-        src.run();
-        aluCall(e.mv, kind);
+        alu(e, kind, size, src);
         if (cmp) e.mv.visitInsn(POP); else e.regStoreEnd(size);
     }
 
-    private static void unaryRegister(Emit e, String name, int size, int r) {
+    /**
+     * Stack: dst (zero-extended to the size) -> result (masked; dst again for CMP), with the
+     * record Alu.alu leaves: ADD/ADC/SUB/SBB/CMP (result, src, dst masked), logic (result, 0, 0).
+     * {@code src} pushes the source; it must not change translation state.
+     */
+    static void alu(Emit e, int kind, int size, Runnable src) {
+        MethodVisitor mv = e.mv;
+        e.store(Emit.TMP2);                 // dst
+        src.run();
+        mask(e, size);
+        e.store(Emit.TMP3);                 // src & mask
+        boolean carryIn = kind == Alu.ADC_K || kind == Alu.SBB_K;
+        if (carryIn) {
+            e.carry();                      // read before the record is replaced
+            e.store(Emit.CARRY);
+        }
+        e.load(Emit.TMP2);
+        e.load(Emit.TMP3);
+        int fkind;
+        switch (kind) {
+            case Alu.ADD_K -> { mv.visitInsn(IADD); fkind = Flags.ADD; }
+            case Alu.ADC_K -> { mv.visitInsn(IADD); e.load(Emit.CARRY); mv.visitInsn(IADD); fkind = Flags.ADC; }
+            case Alu.SUB_K, Alu.CMP_K -> { mv.visitInsn(ISUB); fkind = Flags.SUB; }
+            case Alu.SBB_K -> { mv.visitInsn(ISUB); e.load(Emit.CARRY); mv.visitInsn(ISUB); fkind = Flags.SBB; }
+            case Alu.AND_K -> { mv.visitInsn(IAND); fkind = Flags.LOGIC; }
+            case Alu.OR_K -> { mv.visitInsn(IOR); fkind = Flags.LOGIC; }
+            default -> { mv.visitInsn(IXOR); fkind = Flags.LOGIC; }
+        }
+        mask(e, size);
+        mv.visitInsn(DUP);
+        if (fkind == Flags.LOGIC) {
+            e.pushInt(0);
+            e.pushInt(0);
+        } else {
+            e.load(Emit.TMP3);
+            e.load(Emit.TMP2);
+        }
+        e.setRecord(Flags.op(fkind, size));
+        if (kind == Alu.CMP_K) {
+            mv.visitInsn(POP);
+            e.load(Emit.TMP2);
+        }
+    }
+
+    /** reg = INC/DEC/NOT/NEG(reg). */
+    private static void unary(Emit e, int op, int size, int r) {
+        e.prepareRead(size, r);
         e.regStoreBegin(size, r);
-        e.cpu();
-        e.pushInt(size);
         e.loadReg(size, r);
-        e.mv.visitMethodInsn(INVOKESTATIC, ALU, name, "(L" + Translator.CPU + ";II)I", false);
+        unaryOp(e, op, size);
         e.regStoreEnd(size);
     }
 
-    /** Stack: cpu, size, dst, src -> result. */
-    private static void aluCall(MethodVisitor mv, int kind) {
-        mv.visitMethodInsn(INVOKESTATIC, ALU, ALU_NAME[kind], "(L" + Translator.CPU + ";III)I", false);
+    /** Stack: dst -> result, with Alu.inc/dec/neg's record (NOT leaves the flags alone). */
+    private static void unaryOp(Emit e, int op, int size) {
+        MethodVisitor mv = e.mv;
+        if (op == Op.NOT_E) {
+            e.pushInt(-1);
+            mv.visitInsn(IXOR);
+            mask(e, size);
+            return;
+        }
+        e.store(Emit.TMP2);
+        if (op == Op.NEG_E) {
+            // record(SUB, -dst, dst & mask, 0)
+            e.load(Emit.TMP2);
+            mv.visitInsn(INEG);
+            mask(e, size);
+            mv.visitInsn(DUP);
+            e.load(Emit.TMP2);
+            e.pushInt(0);
+            e.setRecord(Flags.op(Flags.SUB, size));
+            return;
+        }
+        // INC/DEC: record(kind, dst +- 1, CF before, dst); CF survives.
+        e.carry();
+        e.store(Emit.TMP3);
+        e.load(Emit.TMP2);
+        e.pushInt(1);
+        mv.visitInsn(op == Op.INC_E ? IADD : ISUB);
+        mask(e, size);
+        mv.visitInsn(DUP);
+        e.load(Emit.TMP3);
+        e.load(Emit.TMP2);
+        e.setRecord(Flags.op(op == Op.INC_E ? Flags.INC : Flags.DEC, size));
+    }
+
+    /**
+     * Stack: value (zero-extended) -> shifted value. SHL/SHR/SAR by a constant are JVM shifts
+     * with Alu.shift's record; the other forms call Alu.shift itself, which updates the Cpu's
+     * record (the caller spilled it before and marks it clobbered after).
+     */
+    private static void shift(Emit e, Insn in, int size, boolean plain) {
+        MethodVisitor mv = e.mv;
+        if (!plain) {
+            e.store(Emit.TMP2);
+            e.cpu();
+            e.pushInt(in.sub);
+            e.pushInt(size);
+            e.load(Emit.TMP2);
+            if (in.op == Op.SHIFT) {
+                e.pushInt(in.imm);
+            } else {
+                e.loadReg(4, Cpu.ECX);
+                e.pushInt(0xFF);
+                mv.visitInsn(IAND);
+            }
+            e.invokeStatic(ALU, "shift", "(" + Emit.C + "IIII)I");
+            return;
+        }
+        int count = in.imm & 0x1F;
+        if (count == 0) return;   // nothing changes, not even the flags
+        // s = operand shifted by count-1 (the record's source); result = s shifted once more, masked.
+        switch (in.sub) {
+            case Alu.SHR_K -> {
+                e.pushInt(count - 1);
+                mv.visitInsn(IUSHR);
+                mv.visitInsn(DUP);
+                e.store(Emit.TMP3);
+                e.pushInt(1);
+                mv.visitInsn(IUSHR);
+            }
+            case Alu.SAR_K -> {
+                signExtend(mv, size);
+                e.pushInt(count - 1);
+                mv.visitInsn(ISHR);
+                mv.visitInsn(DUP);
+                e.store(Emit.TMP3);
+                e.pushInt(1);
+                mv.visitInsn(ISHR);
+            }
+            default -> {   // SHL, SAL
+                e.pushInt(count - 1);
+                mv.visitInsn(ISHL);
+                mv.visitInsn(DUP);
+                e.store(Emit.TMP3);
+                e.pushInt(1);
+                mv.visitInsn(ISHL);
+            }
+        }
+        mask(e, size);
+        mv.visitInsn(DUP);
+        e.load(Emit.TMP3);
+        e.pushInt(0);
+        int kind = in.sub == Alu.SHR_K ? Flags.SHR : in.sub == Alu.SAR_K ? Flags.SAR : Flags.SHL;
+        e.setRecord(Flags.op(kind, size));
+    }
+
+    /** TMP * TMP2 (the operands, sized) -> low half, with Alu.imul's record: (low, truncated ? 1 : 0, 0). */
+    private static void imul(Emit e, int size) {
+        MethodVisitor mv = e.mv;
+        if (size != 4) {
+            e.spillFlags();
+            e.cpu();
+            e.pushInt(size);
+            e.load(Emit.TMP2);
+            e.load(Emit.TMP);
+            e.invokeStatic(ALU, "imul", "(" + Emit.C + "III)I");
+            e.flagsClobbered();
+            return;
+        }
+        Label fits = new Label(), done = new Label();
+        e.load(Emit.TMP2);
+        mv.visitInsn(I2L);
+        e.load(Emit.TMP);
+        mv.visitInsn(I2L);
+        mv.visitInsn(LMUL);
+        mv.visitVarInsn(LSTORE, Emit.HOST);
+        mv.visitVarInsn(LLOAD, Emit.HOST);
+        mv.visitInsn(L2I);
+        e.store(Emit.TMP3);
+        mv.visitVarInsn(LLOAD, Emit.HOST);
+        e.load(Emit.TMP3);
+        mv.visitInsn(I2L);
+        mv.visitInsn(LCMP);
+        mv.visitJumpInsn(IFEQ, fits);
+        e.pushInt(1);
+        mv.visitJumpInsn(GOTO, done);
+        mv.visitLabel(fits);
+        e.pushInt(0);
+        mv.visitLabel(done);
+        e.store(Emit.FSRC);
+        e.load(Emit.TMP3);
+        e.store(Emit.FRES);
+        e.pushInt(0);
+        e.store(Emit.FDST);
+        e.flagsSet(Flags.op(Flags.MUL, 4));
+        e.load(Emit.TMP3);
     }
 }

@@ -50,6 +50,27 @@ final class InsnKinds {
         }
     }
 
+    /**
+     * Whether the translated instruction may raise a fault (so the region's fault handler must
+     * know it is the one running): false only for register forms whose hand-written bytecode
+     * calls nothing that can throw.
+     */
+    static boolean mayFault(Insn in) {
+        if (!in.code32 || in.lock) return true;   // the reference semantics (LOCK on these: #UD)
+        switch (in.op) {
+            case Op.NOP, Op.MOV_RI, Op.CBW, Op.CWD, Op.XCHG_AR, Op.CLD, Op.STD, Op.INC_R, Op.DEC_R, Op.ALU_AI, Op.TEST_AI:
+                return false;
+            case Op.LEA:
+                return !in.mem;   // never touches memory; the register form is #UD
+            case Op.MOV_GE, Op.MOV_EG, Op.MOV_EI, Op.MOVZX, Op.MOVSX, Op.ALU_GE, Op.ALU_EG, Op.ALU_EI,
+                 Op.TEST_EG, Op.TEST_EI, Op.INC_E, Op.DEC_E, Op.NOT_E, Op.NEG_E, Op.SHIFT, Op.SHIFT_CL,
+                 Op.IMUL_GE, Op.IMUL_GEI, Op.SETCC, Op.CMOV, Op.XCHG_EG:
+                return in.mem;
+            default:
+                return true;
+        }
+    }
+
     static boolean mayStore(Insn in) {
         switch (in.op) {
             // Never write memory, whatever the operand.

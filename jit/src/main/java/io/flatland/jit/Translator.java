@@ -30,8 +30,6 @@ final class Translator {
     private static final String NAME = "io/flatland/jit/Translated";
 
 
-    /** Debug switch: emit every flag record. */
-    static final boolean NO_FLAG_LIVENESS = Boolean.getBoolean("flatland.jit.noFlagLiveness");
     private final MethodHandles.Lookup lookup = MethodHandles.lookup();
     /** Hand-written emitters can be switched off to test the Exec fallback alone. */
     final boolean useEmitters;
@@ -75,9 +73,6 @@ final class Translator {
             pathEnd[insns.size() - 1] = true;
         }
     }
-
-    /** Local of run: the index of the faulting instruction, on the way to a shared fault exit. */
-    private static final int FAULT_K = 16;
 
     /** Debug switch: one basic block per translation. */
     static final boolean REGIONS = !Boolean.getBoolean("flatland.jit.noRegions");
@@ -202,23 +197,13 @@ final class Translator {
         Emit e = new Emit(mv, insns, eips, next, pathEnd, useEmitters);
         e.writable = writable;
         if (useEmitters) e.targets = internalTargets(insns, eips, next, pathEnd);
-        if (useEmitters && !NO_FLAG_LIVENESS) e.flagsDead = FlagLiveness.dead(insns, pathEnd);
-        // Handlers must be declared before their labels are visited.
-        Label[] start = new Label[n], end = new Label[n], handler = new Label[n];
-        for (int k = 0; k < n; k++) {
-            start[k] = new Label();
-            end[k] = new Label();
-            handler[k] = new Label();
-            mv.visitTryCatchBlock(start[k], end[k], handler[k], FAULT);
-        }
-        // Local DONE: retired instructions = DONE + index of the current instruction.
-        mv.visitInsn(ICONST_0);
-        mv.visitVarInsn(ISTORE, Emit.DONE);
-        if (useEmitters) e.prologue();
-        boolean[][] dirtyAtStart = new boolean[n][];
-        java.util.Map<String, Label> faultExits = new java.util.HashMap<>();
-        java.util.List<boolean[]> faultSets = new java.util.ArrayList<>();
-        java.util.List<Label> faultLabels = new java.util.ArrayList<>();
+        // One handler for the whole region: local K says which instruction faulted; what it must
+        // write back is what was dirty when that instruction began.
+        Label tryStart = new Label(), tryEnd = new Label(), handler = new Label();
+        mv.visitTryCatchBlock(tryStart, tryEnd, handler, FAULT);
+        e.prologue();
+        mv.visitLabel(tryStart);
+        Emit.Dirty[] atStart = new Emit.Dirty[n];
         for (int k = 0; k < n; k++) {
             Insn in = insns.get(k);
             boolean pathEnds = pathEnd[k];
@@ -227,10 +212,9 @@ final class Translator {
                 else e.startPath();
                 mv.visitLabel(e.targets[k]);
             }
-            dirtyAtStart[k] = e.dirtySet();
-            mv.visitLabel(start[k]);
+            atStart[k] = e.dirtySet();
+            if (InsnKinds.mayFault(in)) e.faultPoint(k);
             boolean eipSet = e.instruction(k, in, pathEnds);
-            mv.visitLabel(end[k]);
             if (!pathEnds && InsnKinds.mayStore(in)) {
                 // Self-modifying code: a store into this block's page killed it; leave before the stale next instruction.
                 e.exitIfDead(k, eips[k + 1]);   // not next[k] after a followed call
@@ -239,7 +223,7 @@ final class Translator {
                 int kn = eipSet || InsnKinds.endsBlock(in) ? -1 : e.internalIndex(next[k]);
                 if (kn >= 0) {
                     // The path ran into code the region holds (or a later path starts there): a branch, not an exit.
-                    e.ensureAllLoaded();
+                    e.prepareBranch();
                     e.internalJump(k, kn);
                 } else {
                     if (eipSet) e.exitEipSet(k + 1);
@@ -247,40 +231,47 @@ final class Translator {
                 }
             }
         }
+        mv.visitLabel(tryEnd);
+        e.sharedExits();
+        // The handler: instruction K changed nothing before it faulted. Instructions with the same
+        // state to write back share one tail: cpu.eip = this.eips[K]; return -(K + 1) - DONE.
+        mv.visitLabel(handler);
+        mv.visitInsn(POP);
+        java.util.Map<String, Label> tails = new java.util.LinkedHashMap<>();
+        java.util.Map<String, Emit.Dirty> tailState = new java.util.HashMap<>();
+        Label[] byK = new Label[n];
         for (int k = 0; k < n; k++) {
-            mv.visitLabel(handler[k]);
-            mv.visitInsn(POP);
-            // Instruction k changed nothing before it faulted: registers are as they were when it began.
-            // Handlers with the same registers to write back share one exit (FAULT_K = k), to keep methods small.
-            e.pushInt(k);
-            mv.visitVarInsn(ISTORE, FAULT_K);
-            String key = java.util.Arrays.toString(dirtyAtStart[k]);
-            Label common = faultExits.get(key);
-            if (common == null) {
-                faultExits.put(key, common = new Label());
-                faultSets.add(dirtyAtStart[k]);
-                faultLabels.add(common);
+            String key = atStart[k].key();
+            Label l = tails.get(key);
+            if (l == null) {
+                tails.put(key, l = new Label());
+                tailState.put(key, atStart[k]);
             }
-            mv.visitJumpInsn(GOTO, common);
+            byK[k] = l;
         }
-        for (int i = 0; i < faultLabels.size(); i++) {
-            mv.visitLabel(faultLabels.get(i));
-            e.writeBack(faultSets.get(i));
-            // cpu.eip = this.eips[k]; return -(k + 1) - DONE
+        e.load(Emit.K);
+        if (tails.size() == 1) {
+            mv.visitInsn(POP);
+            mv.visitJumpInsn(GOTO, byK[0]);
+        } else {
+            mv.visitTableSwitchInsn(0, n - 1, byK[0], byK);
+        }
+        for (var en : tails.entrySet()) {
+            mv.visitLabel(en.getValue());
+            e.writeBack(tailState.get(en.getKey()));
             mv.visitVarInsn(ALOAD, 1);
             mv.visitVarInsn(ALOAD, 0);
             mv.visitFieldInsn(GETFIELD, BLOCK, "eips", "[I");
-            mv.visitVarInsn(ILOAD, FAULT_K);
+            e.load(Emit.K);
             mv.visitInsn(IALOAD);
             mv.visitFieldInsn(PUTFIELD, CPU, "eip", "I");
             mv.visitInsn(ICONST_M1);
-            mv.visitVarInsn(ILOAD, FAULT_K);
+            e.load(Emit.K);
             mv.visitInsn(ISUB);
-            mv.visitVarInsn(ILOAD, Emit.DONE);
+            e.load(Emit.DONE);
             mv.visitInsn(ISUB);
             mv.visitInsn(IRETURN);
         }
-        e.sharedExits();
         mv.visitMaxs(0, 0);
         mv.visitEnd();
         cw.visitEnd();
