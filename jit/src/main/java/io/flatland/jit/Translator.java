@@ -74,6 +74,9 @@ final class Translator {
         }
     }
 
+    /** Bounds for every region's run method: the emitters never need more operand stack; locals end at Emit.CARRY. */
+    static final int MAX_STACK = 24, MAX_LOCALS = 32;
+
     /** Debug switch: one basic block per translation. */
     static final boolean REGIONS = !Boolean.getBoolean("flatland.jit.noRegions");
     /**
@@ -160,14 +163,12 @@ final class Translator {
     private int lastEverStored;
 
     private byte[] generate(List<Insn> insns, int[] eips, int[] next, boolean[] pathEnd, int writable) {
-        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES) {
-            // Frames only ever merge Cpu/Block references with themselves; never load classes here.
-            @Override
-            protected String getCommonSuperClass(String a, String b) {
-                return a.equals(b) ? a : "java/lang/Object";
-            }
-        };
-        cw.visit(V17, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, NAME, null, BLOCK, null);
+        // Class file version 49 (Java 5) needs no stack map frames: the JVM's verifier infers the
+        // types itself, which costs less than ASM computing frames (and ASM's frame code, hot on
+        // the translator thread, was the largest single job of HotSpot's C2 compiler). Maximum
+        // stack and locals are fixed bounds (MAX_STACK, MAX_LOCALS): no flow analysis either.
+        ClassWriter cw = new ClassWriter(0);
+        cw.visit(V1_5, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, NAME, null, BLOCK, null);
         // The decoded instructions in a static final field, set when the class initialises: translated
         // code holds no unresolved constant (the JIT compilers give up on methods that do).
         cw.visitField(ACC_STATIC | ACC_FINAL | ACC_PRIVATE, "D", "[L" + INSN + ";", null, null).visitEnd();
@@ -181,14 +182,14 @@ final class Translator {
         clinit.visitTypeInsn(CHECKCAST, "[L" + INSN + ";");
         clinit.visitFieldInsn(PUTSTATIC, NAME, "D", "[L" + INSN + ";");
         clinit.visitInsn(RETURN);
-        clinit.visitMaxs(0, 0);
+        clinit.visitMaxs(3, 0);
         clinit.visitEnd();
         MethodVisitor init = cw.visitMethod(ACC_PUBLIC, "<init>", "()V", null, null);
         init.visitCode();
         init.visitVarInsn(ALOAD, 0);
         init.visitMethodInsn(INVOKESPECIAL, BLOCK, "<init>", "()V", false);
         init.visitInsn(RETURN);
-        init.visitMaxs(0, 0);
+        init.visitMaxs(1, 1);
         init.visitEnd();
 
         MethodVisitor mv = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "run", "(L" + CPU + ";I)I", null, null);
@@ -272,7 +273,7 @@ final class Translator {
             mv.visitInsn(ISUB);
             mv.visitInsn(IRETURN);
         }
-        mv.visitMaxs(0, 0);
+        mv.visitMaxs(MAX_STACK, MAX_LOCALS);
         mv.visitEnd();
         cw.visitEnd();
         lastHadTargets = e.targets != null;
