@@ -46,7 +46,66 @@ public abstract class Block extends io.flatland.cpu.Translation {
     /** Link in the code cache's list of blocks on the same physical page. */
     Block nextOnPage;
 
+    /**
+     * What the region's fault handler writes back when instruction k faults: the registers
+     * (bit r) and the flag record that were newer in locals than in the Cpu when k began. The
+     * flag entry is the operation to store with the record, or one of the two markers below.
+     */
+    byte[] faultRegs;
+    int[] faultFlags;
+    static final int FLAGS_CLEAN = Integer.MIN_VALUE, FLAGS_IN_FOP = -1;
+    /** Per exit state id: [2i] registers to write back (bit 8: set EIP), [2i+1] the flag entry as in faultFlags. */
+    int[] exitTable;
+
     protected Block() { }
+
+    /**
+     * The common exit of translated code: writes back what exit state {@code id} says is newer
+     * in the locals, sets EIP (unless the instruction did) and returns {@code retired}.
+     */
+    public final int exited(Cpu cpu, int id, int r0, int r1, int r2, int r3, int r4, int r5, int r6, int r7,
+                            int fop, int fres, int fsrc, int fdst, int eip, int retired) {
+        int regs = exitTable[2 * id];
+        writeBack(cpu, regs, r0, r1, r2, r3, r4, r5, r6, r7);
+        writeBack(cpu, exitTable[2 * id + 1], fop, fres, fsrc, fdst);
+        if ((regs & 0x100) != 0) cpu.eip = eip;
+        return retired;
+    }
+
+    private static void writeBack(Cpu cpu, int regs, int r0, int r1, int r2, int r3, int r4, int r5, int r6, int r7) {
+        if ((regs & 0xFF) == 0) return;
+        int[] g = cpu.reg;
+        if ((regs & 1) != 0) g[0] = r0;
+        if ((regs & 2) != 0) g[1] = r1;
+        if ((regs & 4) != 0) g[2] = r2;
+        if ((regs & 8) != 0) g[3] = r3;
+        if ((regs & 16) != 0) g[4] = r4;
+        if ((regs & 32) != 0) g[5] = r5;
+        if ((regs & 64) != 0) g[6] = r6;
+        if ((regs & 128) != 0) g[7] = r7;
+    }
+
+    private static void writeBack(Cpu cpu, int flags, int fop, int fres, int fsrc, int fdst) {
+        if (flags == FLAGS_CLEAN) return;
+        cpu.flagOp = flags == FLAGS_IN_FOP ? fop : flags;
+        cpu.flagResult = fres;
+        cpu.flagSrc = fsrc;
+        cpu.flagDst = fdst;
+    }
+
+    /**
+     * The fault handler of translated code: instruction {@code k} raised the machine's fault
+     * and changed nothing; the locals are as they were when it began. Writes back what was
+     * dirty then, leaves EIP at the instruction and returns the run's result,
+     * {@code -(k + 1) - done}. Out of line, so each region's bytecode has one short handler.
+     */
+    public final int faulted(Cpu cpu, int k, int r0, int r1, int r2, int r3, int r4, int r5, int r6, int r7,
+                             int fop, int fres, int fsrc, int fdst, int done) {
+        writeBack(cpu, faultRegs[k] & 0xFF, r0, r1, r2, r3, r4, r5, r6, r7);
+        writeBack(cpu, faultFlags[k], fop, fres, fsrc, fdst);
+        cpu.eip = eips[k];
+        return -(k + 1) - done;
+    }
 
     public abstract int run(Cpu cpu, int room);
 

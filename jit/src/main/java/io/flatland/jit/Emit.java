@@ -57,7 +57,7 @@ final class Emit {
     static final int TMP = 12, HOST = 13, TMP2 = 15;
     /** Index of the instruction that is running, for the fault handler (set before anything that may fault). */
     static final int K = 16;
-    /** Locals of a shared exit: the EIP to leave at, and the instructions retired (added to DONE). */
+    /** Locals of an exit: the EIP to leave at, and the instructions retired (added to DONE); TMP holds its state id. */
     static final int EXIT_EIP = 17, EXIT_N = 18;
     /** The lazy flag record: operation (when not known at translation time), result, source, destination. */
     static final int FOP = 19, FRES = 20, FSRC = 21, FDST = 22;
@@ -623,14 +623,16 @@ final class Emit {
         mv.visitFieldInsn(PUTFIELD, CPU, "eip", "I");
     }
 
-    /** Shared exits by what they write back (and whether they set EIP), emitted at the method's end. */
-    private final Map<String, Label> exitLabels = new LinkedHashMap<>();
-    private final Map<String, Dirty> exitSets = new java.util.HashMap<>();
+    /** Exit states by what they write back (and whether they set EIP): index = state id (see Block.exited). */
+    private final Map<String, Integer> exitIds = new LinkedHashMap<>();
+    private final List<Dirty> exitStates = new java.util.ArrayList<>();
+    private final List<Boolean> exitSetsEip = new java.util.ArrayList<>();
+    private final Label exitTail = new Label();
 
     /**
      * Leaves the region with EIP = {@code eip} after {@code count} more instructions (DONE +
-     * count retired): what is dirty now is written back by an exit shared with every other exit
-     * that has the same things dirty, so each exit costs a few bytes of bytecode.
+     * count retired). Every exit jumps to one tail, which hands the locals to Block.exited with
+     * the id of what is dirty here: each exit costs a few bytes of bytecode.
      */
     void exit(int eip, int count) {
         pushInt(eip);
@@ -640,6 +642,8 @@ final class Emit {
 
     /** As {@link #exit}, when the instruction already set {@code cpu.eip}. */
     void exitEipSet(int count) {
+        pushInt(0);
+        store(EXIT_EIP);
         exitTo(count, false);
     }
 
@@ -648,29 +652,62 @@ final class Emit {
         store(EXIT_N);
         Dirty d = dirtySet();
         String key = d.key() + setEip;
-        Label l = exitLabels.get(key);
-        if (l == null) {
-            exitLabels.put(key, l = new Label());
-            exitSets.put(key, d);
+        Integer id = exitIds.get(key);
+        if (id == null) {
+            exitIds.put(key, id = exitStates.size());
+            exitStates.add(d);
+            exitSetsEip.add(setEip);
         }
-        mv.visitJumpInsn(GOTO, l);
+        pushInt(id);
+        store(TMP);
+        mv.visitJumpInsn(GOTO, exitTail);
     }
 
-    /** The shared exits' code (after the last instruction). */
+    /** The exits' one tail (after the last instruction): return this.exited(cpu, id, locals..., eip, DONE + n). */
     void sharedExits() {
-        for (var en : exitLabels.entrySet()) {
-            mv.visitLabel(en.getValue());
-            writeBack(exitSets.get(en.getKey()));
-            if (en.getKey().endsWith("true")) {
-                cpu();
-                load(EXIT_EIP);
-                mv.visitFieldInsn(PUTFIELD, CPU, "eip", "I");
-            }
-            load(DONE);
-            load(EXIT_N);
-            mv.visitInsn(IADD);
-            mv.visitInsn(IRETURN);
+        if (exitStates.isEmpty()) return;
+        mv.visitLabel(exitTail);
+        mv.visitVarInsn(ALOAD, 0);
+        cpu();
+        load(TMP);
+        pushLocals();
+        load(EXIT_EIP);
+        load(DONE);
+        load(EXIT_N);
+        mv.visitInsn(IADD);
+        mv.visitMethodInsn(INVOKEVIRTUAL, Translator.BLOCK, "exited", "(" + C + "IIIIIIIIIIIIIII)I", false);
+        mv.visitInsn(IRETURN);
+    }
+
+    /** Pushes the eight register locals and the four flag-record locals (Block.exited's and Block.faulted's arguments). */
+    void pushLocals() {
+        for (int r = 0; r < 8; r++) load(REG0 + r);
+        load(FOP);
+        load(FRES);
+        load(FSRC);
+        load(FDST);
+    }
+
+    /** The registers (bit r) a state has newer in locals than in the Cpu. */
+    static int regMask(Dirty d) {
+        int regs = 0;
+        for (int r = 0; r < 8; r++) if (d.regs()[r]) regs |= 1 << r;
+        return regs;
+    }
+
+    /** What a state says of the flag record for Block: clean, in FOP, or the operation to store. */
+    static int flagEntry(Dirty d) {
+        return !d.fIn() || !d.fDirty() ? Block.FLAGS_CLEAN : d.fKnown() >= 0 ? d.fKnown() : Block.FLAGS_IN_FOP;
+    }
+
+    /** Block.exited's tables for the exit states of this method: registers, flags, and bit 8 set when EIP is to be set. */
+    int[] exitTable() {
+        int[] t = new int[exitStates.size() * 2];
+        for (int i = 0; i < exitStates.size(); i++) {
+            t[2 * i] = regMask(exitStates.get(i)) | (exitSetsEip.get(i) ? 0x100 : 0);
+            t[2 * i + 1] = flagEntry(exitStates.get(i));
         }
+        return t;
     }
 
     // ---- one instruction ----

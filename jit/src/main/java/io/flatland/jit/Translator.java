@@ -127,6 +127,9 @@ final class Translator {
         b.lastEip = lastEip;   // every instruction (and so every internal branch target) lies within the CS limit
         b.length = n;
         b.eips = eips;
+        b.faultRegs = lastFaultRegs;
+        b.faultFlags = lastFaultFlags;
+        b.exitTable = lastExitTable;
         translated++;
         bytecodeBytes += bytes.length;
         return b;
@@ -157,6 +160,10 @@ final class Translator {
         }
         throw new IllegalStateException("no run method");
     }
+
+    /** Of the last {@link #generate}: what the fault handler writes back per instruction (see Block.faulted). */
+    private byte[] lastFaultRegs;
+    private int[] lastFaultFlags, lastExitTable;
 
     /** Of the last {@link #generate}: whether the region has internal branch targets, and Emit.everStored. */
     private boolean lastHadTargets;
@@ -234,45 +241,24 @@ final class Translator {
         }
         mv.visitLabel(tryEnd);
         e.sharedExits();
-        // The handler: instruction K changed nothing before it faulted. Instructions with the same
-        // state to write back share one tail: cpu.eip = this.eips[K]; return -(K + 1) - DONE.
+        // The handler: instruction K changed nothing before it faulted. Block.faulted writes back what
+        // was dirty when it began (tables per instruction, filled below) and returns -(K + 1) - DONE.
         mv.visitLabel(handler);
         mv.visitInsn(POP);
-        java.util.Map<String, Label> tails = new java.util.LinkedHashMap<>();
-        java.util.Map<String, Emit.Dirty> tailState = new java.util.HashMap<>();
-        Label[] byK = new Label[n];
-        for (int k = 0; k < n; k++) {
-            String key = atStart[k].key();
-            Label l = tails.get(key);
-            if (l == null) {
-                tails.put(key, l = new Label());
-                tailState.put(key, atStart[k]);
-            }
-            byK[k] = l;
-        }
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitVarInsn(ALOAD, 1);
         e.load(Emit.K);
-        if (tails.size() == 1) {
-            mv.visitInsn(POP);
-            mv.visitJumpInsn(GOTO, byK[0]);
-        } else {
-            mv.visitTableSwitchInsn(0, n - 1, byK[0], byK);
+        e.pushLocals();
+        e.load(Emit.DONE);
+        mv.visitMethodInsn(INVOKEVIRTUAL, BLOCK, "faulted", "(L" + CPU + ";IIIIIIIIIIIIII)I", false);
+        mv.visitInsn(IRETURN);
+        lastFaultRegs = new byte[n];
+        lastFaultFlags = new int[n];
+        for (int k = 0; k < n; k++) {
+            lastFaultRegs[k] = (byte) Emit.regMask(atStart[k]);
+            lastFaultFlags[k] = Emit.flagEntry(atStart[k]);
         }
-        for (var en : tails.entrySet()) {
-            mv.visitLabel(en.getValue());
-            e.writeBack(tailState.get(en.getKey()));
-            mv.visitVarInsn(ALOAD, 1);
-            mv.visitVarInsn(ALOAD, 0);
-            mv.visitFieldInsn(GETFIELD, BLOCK, "eips", "[I");
-            e.load(Emit.K);
-            mv.visitInsn(IALOAD);
-            mv.visitFieldInsn(PUTFIELD, CPU, "eip", "I");
-            mv.visitInsn(ICONST_M1);
-            e.load(Emit.K);
-            mv.visitInsn(ISUB);
-            e.load(Emit.DONE);
-            mv.visitInsn(ISUB);
-            mv.visitInsn(IRETURN);
-        }
+        lastExitTable = e.exitTable();
         mv.visitMaxs(MAX_STACK, MAX_LOCALS);
         mv.visitEnd();
         cw.visitEnd();
