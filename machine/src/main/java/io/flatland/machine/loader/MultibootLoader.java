@@ -37,6 +37,8 @@ public final class MultibootLoader {
     static final int FLAG_MEMORY = 1, FLAG_BOOT_DEVICE = 2, FLAG_CMDLINE = 4, FLAG_MODULES = 8,
             FLAG_MMAP = 64, FLAG_LOADER_NAME = 512;
     static final int HEADER_AOUT_KLUDGE = 1 << 16;
+    /** magic, flags, checksum, then header/load/load_end/bss_end/entry addresses. */
+    static final int AOUT_HEADER_SIZE = 32;
     private static final int PAGE = 4096;
 
     /** A boot module: its whole command line (file name first) and its bytes. */
@@ -94,6 +96,10 @@ public final class MultibootLoader {
             kernelSize = elf.high() - elf.low();
             entry = elf.entry;
         } else {
+            // The a.out-kludge fields follow the 12 bytes findHeader checked: they must be in the file too.
+            if (kernel.length < h + AOUT_HEADER_SIZE) {
+                throw new BadImageException("the Multiboot header (a.out kludge, flag 16) is cut off by the end of the kernel file");
+            }
             long headerAddr = u32(kernel, h + 12);
             loadAddr = u32(kernel, h + 16);
             long loadEnd = u32(kernel, h + 20);
