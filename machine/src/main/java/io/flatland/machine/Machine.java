@@ -169,6 +169,11 @@ public final class Machine implements AutoCloseable {
                 long left = end - cpu.icount;
                 if (left <= 0) return new RunResult(RunResult.Outcome.BUDGET, RunResult.STATUS_BUDGET, null);
                 ExitReason why = engine.run(cpu, Math.min(left, SLICE));
+                // A request raised by the budget's last instruction (isa-debug-exit, reset) is
+                // still pending when the engine stops for the budget: the guest's request wins.
+                if ((why == ExitReason.BUDGET || why == ExitReason.NONE) && cpu.exitRequest != ExitReason.NONE) {
+                    why = cpu.exitRequest;
+                }
                 cpu.exitRequest = ExitReason.NONE;
                 switch (why) {
                     case BUDGET, NONE -> { }
@@ -189,7 +194,7 @@ public final class Machine implements AutoCloseable {
                         reboot();
                     }
                     case HALTED_FOREVER -> {
-                        return new RunResult(RunResult.Outcome.HALTED, 0, null);
+                        return halted();
                     }
                     case UNIMPLEMENTED -> {
                         return new RunResult(RunResult.Outcome.UNIMPLEMENTED, RunResult.STATUS_UNIMPLEMENTED,
@@ -202,6 +207,17 @@ public final class Machine implements AutoCloseable {
         } finally {
             uart.flush();
         }
+    }
+
+    /**
+     * The CPU halted and nothing can wake it: QEMU would wait forever; Flatland ends the run
+     * with its own status so that a panicked kernel does not look like a clean shutdown.
+     */
+    private RunResult halted() {
+        String why = (cpu.eflags & Cpu.IF) == 0
+                ? RunResult.HALTED_IF_CLEAR
+                : RunResult.HALTED_NO_WAKEUP;
+        return new RunResult(RunResult.Outcome.HALTED, RunResult.STATUS_HALTED, why);
     }
 
     public Cpu cpu() { return cpu; }

@@ -21,9 +21,10 @@ import java.util.List;
  * The {@code flatland} command: QEMU's way of booting a Multiboot kernel, plus
  * {@code flatland boot} for the embedded kernel model.
  *
- * <p>Exit statuses: 0 clean shutdown (or a guest halted for good), (v&lt;&lt;1)|1 from
- * isa-debug-exit, 2 bad arguments or image (one "flatland: " line on stderr), 3 triple fault
- * under -no-reboot, 4 --max-insns reached, 5 something Flatland does not implement.
+ * <p>Exit statuses: 0 clean shutdown, (v&lt;&lt;1)|1 from isa-debug-exit, 2 bad arguments or
+ * image (one "flatland: " line on stderr), 3 triple fault under -no-reboot, 4 --max-insns
+ * reached, 5 something Flatland does not implement, 6 the guest halted and nothing can wake
+ * it (QEMU would hang).
  */
 public final class Main {
     public static final int EXIT_USAGE = 2;
@@ -53,7 +54,8 @@ public final class Main {
               --workload W  --n N  --syscall int|sysenter|auto  --append TEXT
 
             exit status: 0 shutdown, (v<<1)|1 isa-debug-exit, 2 bad arguments or image,
-                         3 triple fault (-no-reboot), 4 --max-insns reached, 5 unimplemented
+                         3 triple fault (-no-reboot), 4 --max-insns reached, 5 unimplemented,
+                         6 guest halted and nothing can wake it (e.g. cli; hlt)
             """;
 
     private Main() { }
@@ -170,6 +172,7 @@ public final class Main {
             case UNIMPLEMENTED -> err.println("flatland: unimplemented: " + r.message());
             case BUDGET -> err.println("flatland: --max-insns reached");
             case TRIPLE_FAULT -> err.println("flatland: triple fault (guest crashed), exiting because of -no-reboot");
+            case HALTED -> err.println("flatland: " + r.message());
             default -> { }
         }
     }
