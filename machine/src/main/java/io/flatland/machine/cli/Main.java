@@ -39,14 +39,17 @@ public final class Main {
               -kernel FILE            Multiboot v1 kernel (ELF32, or a.out kludge)
               -initrd "F1 ARGS,F2"    Multiboot modules, comma separated (",," is a comma)
               -append TEXT            kernel command line (after the kernel's file name)
-              -m SIZE                 RAM: MiB, or with K/M/G suffix (default 128M; 2M..3584M)
+              -m SIZE                 RAM: MiB, or with B/K/M/G suffix, 0x hex, fractions with a
+                                      suffix (1.5G); 0 = default 128M; 2M..3584M, rounded up to 8K
               -serial stdio|file:PATH|none   COM1 (default stdio)
               -no-reboot              exit instead of rebooting on reset or triple fault
               -nographic, -display none, -device isa-debug-exit,iobase=0xf4,iosize=0x04
                                       accepted; isa-debug-exit is always present at 0xF4
             Flatland options:
-              -accel interp|jit       execution engine (default jit)
-              --icount                virtual time from instructions (1 insn = 1 ns): repeatable runs
+              -accel interp|jit       execution engine (default jit; QEMU's tcg means jit)
+              --icount                virtual time from instructions (1 insn = 1 ns): repeatable runs;
+                                      QEMU's -icount shift=0 and -icount auto mean the same, other
+                                      shifts are refused
               --max-insns N           stop after N instructions (exit status 4)
               --stats FILE            write counters and POST milestones as JSON
               --help                  this text
@@ -83,7 +86,8 @@ public final class Main {
             MachineConfig.Builder b = MachineConfig.builder()
                     .kernel(o.kernel, readKernel(cwd, o.kernel))
                     .append(o.append);
-            if (o.initrd != null) b.initrd(o.initrd, cwd.toAbsolutePath());
+            // QEMU boots an empty -initrd "" without modules.
+            if (o.initrd != null && !o.initrd.isEmpty()) b.initrd(o.initrd, cwd.toAbsolutePath());
             return boot(o, b, in, out, err, cwd).exitStatus();
         } catch (UsageException | BadImageException e) {
             err.println("flatland: " + e.getMessage());

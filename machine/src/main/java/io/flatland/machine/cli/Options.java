@@ -28,8 +28,6 @@ final class Options {
     String n;
     String syscall;
 
-    static final long MIB = 1L << 20;
-
     static Options parse(List<String> args, boolean bootCommand) throws UsageException {
         Options o = new Options();
         Cursor c = new Cursor(args);
@@ -47,7 +45,7 @@ final class Options {
                 case "-kernel" -> o.kernel = c.value(inlineValue);
                 case "-initrd" -> o.initrd = c.value(null);
                 case "-append" -> o.append = c.value(null);
-                case "-m" -> o.ramBytes = parseRam(c.value(inlineValue));
+                case "-m" -> o.ramBytes = RamSizeOption.parse(c.value(inlineValue));
                 case "-serial" -> o.serial(c.value(inlineValue));
                 case "-no-reboot" -> o.noReboot = true;
                 case "-nographic" -> { }
@@ -66,7 +64,9 @@ final class Options {
                 }
                 case "-stats" -> o.statsFile = c.value(inlineValue);
                 case "-icount" -> {
-                    if (inlineValue != null) throw new UsageException("--icount takes no value");
+                    // Flatland's --icount takes no value; QEMU's -icount takes one (shift=0, auto, ...).
+                    String v = inlineValue != null ? inlineValue : c.optionalValue();
+                    if (v != null) IcountOption.check(v);
                     o.icount = true;
                 }
                 case "-max-insns" -> o.maxInsns = positiveLong(c.value(inlineValue), "--max-insns");
@@ -99,6 +99,12 @@ final class Options {
         boolean hasNext() { return i < args.size(); }
 
         String next() { return current = args.get(i++); }
+
+        /** The next argument if it is not an option (QEMU's -icount VALUE), else null. */
+        String optionalValue() {
+            if (i < args.size() && !args.get(i).startsWith("-")) return args.get(i++);
+            return null;
+        }
 
         String value(String inline) throws UsageException {
             if (inline != null) return inline;
@@ -145,38 +151,6 @@ final class Options {
                 default -> throw new UsageException("-device isa-debug-exit: unknown property '" + name + "'");
             }
         }
-    }
-
-    /** QEMU's -m: a number of MiB, or a number with a K/M/G suffix (also as "size=..."). */
-    static long parseRam(String v) throws UsageException {
-        String s = v.startsWith("size=") ? v.substring(5) : v;
-        if (s.isEmpty()) throw new UsageException("-m: empty size");
-        long unit = MIB;
-        char last = Character.toUpperCase(s.charAt(s.length() - 1));
-        if (Character.isLetter(last)) {
-            unit = switch (last) {
-                case 'K' -> 1L << 10;
-                case 'M' -> MIB;
-                case 'G' -> 1L << 30;
-                case 'T' -> 1L << 40;
-                default -> throw new UsageException("-m " + v + ": unknown size suffix '" + s.charAt(s.length() - 1) + "'");
-            };
-            s = s.substring(0, s.length() - 1);
-        }
-        long n;
-        try {
-            n = Long.parseLong(s);
-        } catch (NumberFormatException e) {
-            throw new UsageException("-m " + v + ": not a size");
-        }
-        if (n <= 0 || n > (MachineConfig.MAX_RAM * 2) / unit + 1) {
-            throw new UsageException("-m " + v + ": RAM must be between 2 MiB and 3584 MiB");
-        }
-        long bytes = n * unit;
-        if (bytes < MachineConfig.MIN_RAM) throw new UsageException("-m " + v + ": too small, Flatland needs at least 2 MiB");
-        if (bytes > MachineConfig.MAX_RAM) throw new UsageException("-m " + v + ": too large, at most 3584 MiB (3.5 GiB)");
-        if ((bytes & 0xFFF) != 0) throw new UsageException("-m " + v + ": not a multiple of 4 KiB");
-        return bytes;
     }
 
     private static long positiveLong(String v, String opt) throws UsageException {

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The command line: bad inputs give status 2 and one "flatland: " line; good ones run. */
@@ -129,10 +130,54 @@ class MainTest {
 
     @Test
     void ramSizes() throws UsageException {
-        assertEquals(64L << 20, Options.parseRam("64"));
-        assertEquals(128L << 20, Options.parseRam("128M"));
-        assertEquals(1L << 30, Options.parseRam("1G"));
-        assertEquals(2L << 20, Options.parseRam("2048K"));
-        assertEquals(3584L << 20, Options.parseRam("3584"));
+        assertEquals(64L << 20, RamSizeOption.parse("64"));
+        assertEquals(128L << 20, RamSizeOption.parse("128M"));
+        assertEquals(1L << 30, RamSizeOption.parse("1G"));
+        assertEquals(2L << 20, RamSizeOption.parse("2048K"));
+        assertEquals(3584L << 20, RamSizeOption.parse("3584"));
+    }
+
+    /** Sizes as QEMU 7.2 reads them (mem_upper observed with the mbinfo kernel under each -m). */
+    @Test
+    void ramSizesInQemuSpellings() throws UsageException {
+        assertEquals(128L << 20, RamSizeOption.parse("0"), "-m 0: QEMU's default");
+        assertEquals(128L << 20, RamSizeOption.parse("size=0"));
+        assertEquals(1536L << 20, RamSizeOption.parse("1.5G"));
+        assertEquals(16L << 20, RamSizeOption.parse("0x10"), "hex MiB");
+        assertEquals(16L << 20, RamSizeOption.parse("0x10M"));
+        assertEquals(2056L << 10, RamSizeOption.parse("2049K"), "rounded up to 8 KiB");
+        for (String bad : new String[] {"1.5", "64.5", "0x", "1.5X", "-1", "0x1.8G", ""}) {
+            assertThrows(UsageException.class, () -> RamSizeOption.parse(bad), bad);
+        }
+    }
+
+    @Test
+    void qemuSpellingsRun() throws IOException {
+        write("demo.bin", DemoKernel.image());
+        String[] common = {"-kernel", "demo.bin", "-serial", "none", "-no-reboot"};
+        String[][] spellings = {
+            {"-m", "0"}, {"-m", "1.5G"}, {"-m", "0x10"}, {"-initrd", ""}, {"-accel", "tcg"}, {"-accel", "tcg,thread=single"},
+            {"-icount", "shift=0"}, {"-icount", "0"}, {"-icount", "auto"}, {"-icount", "shift=auto,sleep=off"},
+            {"--icount=shift=0"}, {"--icount"},
+        };
+        for (String[] sp : spellings) {
+            String[] args = Arrays.copyOf(common, common.length + sp.length);
+            System.arraycopy(sp, 0, args, common.length, sp.length);
+            assertEquals(33, run(args), Arrays.toString(sp) + ": " + err);
+        }
+        assertBad("-kernel", "demo.bin", "-icount", "shift=3");
+        assertTrue(err.contains("shift=0"), "says what Flatland does: " + err);
+        assertBad("-kernel", "demo.bin", "-icount", "shift=0,align=on");
+        assertBad("-kernel", "demo.bin", "-accel", "kvm");
+    }
+
+    @Test
+    void everyCommandAnswersHelp() {
+        assertEquals(0, run("--help"));
+        assertTrue(out.startsWith("usage:"), out);
+        assertEquals(0, run("boot", "--help"));
+        assertTrue(out.startsWith("usage:"), out);
+        assertEquals(0, run("-help"));
+        assertEquals(0, run("-h"));
     }
 }
