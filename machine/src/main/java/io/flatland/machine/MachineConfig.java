@@ -1,15 +1,13 @@
 package io.flatland.machine;
 
 import io.flatland.machine.loader.BadImageException;
+import io.flatland.machine.loader.ImageFile;
 import io.flatland.machine.loader.InitrdOption;
 import io.flatland.machine.loader.MultibootLoader;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -103,9 +101,12 @@ public final class MachineConfig {
             return ram(mib << 20);
         }
 
-        /** The kernel file; its path as given goes in front of the Multiboot command line, as in QEMU. */
+        /**
+         * The kernel file; its path as given goes in front of the Multiboot command line, as in
+         * QEMU. A file larger than the RAM set so far is refused: call {@link #ram} first.
+         */
         public Builder kernel(Path file) throws BadImageException {
-            return kernel(file.toString(), readFile(file, "kernel"));
+            return kernel(file.toString(), ImageFile.read(file, "kernel", file.toString(), ramBytes));
         }
 
         /** A kernel from memory; {@code name} plays the part of the file name on the command line. */
@@ -124,11 +125,12 @@ public final class MachineConfig {
         /**
          * Adds the modules of a QEMU {@code -initrd} value ("file args,file2"; ",," is a literal
          * comma), reading each file relative to {@code baseDir} while keeping the string as given.
+         * A file larger than the RAM set so far is refused: call {@link #ram} first.
          */
         public Builder initrd(String value, Path baseDir) throws BadImageException {
             for (String cmdline : InitrdOption.split(value)) {
                 String file = InitrdOption.fileName(cmdline);
-                module(cmdline, readFile(baseDir.resolve(file), "module"));
+                module(cmdline, ImageFile.read(baseDir.resolve(file), "module", file, ramBytes));
             }
             return this;
         }
@@ -189,16 +191,4 @@ public final class MachineConfig {
         }
     }
 
-    static byte[] readFile(Path file, String what) throws BadImageException {
-        try {
-            if (Files.isDirectory(file)) throw new BadImageException("cannot read " + what + " '" + file + "': is a directory");
-            return Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new BadImageException("cannot read " + what + " '" + file + "': no such file");
-        } catch (IOException | SecurityException e) {
-            throw new BadImageException("cannot read " + what + " '" + file + "': " + e.getMessage());
-        } catch (OutOfMemoryError e) {
-            throw new BadImageException(what + " '" + file + "' is too large");
-        }
-    }
 }

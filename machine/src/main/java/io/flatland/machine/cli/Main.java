@@ -4,6 +4,7 @@ import io.flatland.machine.Machine;
 import io.flatland.machine.MachineConfig;
 import io.flatland.machine.RunResult;
 import io.flatland.machine.loader.BadImageException;
+import io.flatland.machine.loader.ImageFile;
 
 import java.io.BufferedOutputStream;
 import java.io.FileOutputStream;
@@ -84,7 +85,8 @@ public final class Main {
             }
             if (o.kernel == null) throw new UsageException("no kernel given: use -kernel FILE, or 'flatland boot' (see --help)");
             MachineConfig.Builder b = MachineConfig.builder()
-                    .kernel(o.kernel, readKernel(cwd, o.kernel))
+                    .ram(o.ramBytes)
+                    .kernel(o.kernel, ImageFile.read(cwd.toAbsolutePath().resolve(o.kernel), "kernel", o.kernel, o.ramBytes))
                     .append(o.append);
             // QEMU boots an empty -initrd "" without modules.
             if (o.initrd != null && !o.initrd.isEmpty()) b.initrd(o.initrd, cwd.toAbsolutePath());
@@ -96,23 +98,11 @@ public final class Main {
             err.println("flatland: unimplemented: " + e.getMessage());
             return RunResult.STATUS_UNIMPLEMENTED;
         } catch (OutOfMemoryError e) {
-            err.println("flatland: out of host memory (try a smaller -m)");
+            err.println("flatland: out of host memory: " + e.getMessage() + " (try a smaller -m)");
             return EXIT_USAGE;
         } catch (RuntimeException e) {
             err.println("flatland: internal error: " + e);
             return RunResult.STATUS_UNIMPLEMENTED;
-        }
-    }
-
-    private static byte[] readKernel(Path cwd, String name) throws BadImageException {
-        Path p = cwd.toAbsolutePath().resolve(name);
-        try {
-            if (Files.isDirectory(p)) throw new BadImageException("cannot read kernel '" + name + "': is a directory");
-            return Files.readAllBytes(p);
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new BadImageException("cannot read kernel '" + name + "': no such file");
-        } catch (IOException e) {
-            throw new BadImageException("cannot read kernel '" + name + "': " + e.getMessage());
         }
     }
 

@@ -92,6 +92,24 @@ class MainTest {
     }
 
     @Test
+    void imagesLargerThanRamAreRefusedBeforeTheyAreRead() throws IOException {
+        long t0 = System.nanoTime();
+        assertBad("-kernel", "/dev/zero");                      // endless: read only up to the RAM size
+        assertTrue(err.contains("larger than the guest's RAM (128 MiB"), err);
+        assertBad("-kernel", "/dev/zero", "-m", "2");
+        assertTrue(err.contains("(2 MiB"), err);
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(dir.resolve("sparse.bin").toFile(), "rw")) {
+            f.setLength(1L << 40);                             // 1 TiB, sparse: reading it would take hours
+        }
+        assertBad("-kernel", "sparse.bin");
+        assertTrue(err.contains("sparse.bin") && err.contains("larger than"), err);
+        write("good.elf", TestImages.elf(0x100000, new byte[] {(byte) 0xF4}, 0));
+        assertBad("-kernel", "good.elf", "-initrd", "sparse.bin arg");
+        assertTrue(err.contains("module 'sparse.bin'"), err);
+        assertTrue(System.nanoTime() - t0 < 20_000_000_000L, "refused without reading everything");
+    }
+
+    @Test
     void helpIsNotAnError() {
         assertEquals(0, run("--help"));
         assertTrue(out.contains("-kernel"));
