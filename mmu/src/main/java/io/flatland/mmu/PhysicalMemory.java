@@ -8,7 +8,7 @@ import java.nio.ByteOrder;
 /**
  * Guest RAM as one off-heap block. Every access through this class is bounds-checked:
  * a physical address below {@link #size()} hits RAM, anything above goes to the
- * {@link MmioBus} (which answers open bus, all ones, where nothing is mapped).
+ * {@link MmioBus} (which reads 0 and drops writes where nothing is mapped, as QEMU does).
  *
  * <p>The software TLB hands out host addresses inside this block ({@link #hostAddress});
  * those are produced only for whole 4 KiB pages that lie inside RAM, so an access of at

@@ -21,22 +21,23 @@ class PhysicalMemoryTest {
     }
 
     @Test
-    void addressesAboveRamReadAsOpenBusAndIgnoreWrites() {
+    void addressesAboveRamReadAsZeroAndIgnoreWrites() {
         int above = 2 << 20;
-        assertEquals(0xFF, ram.read8(above));
-        assertEquals(0xFFFF, ram.read16(above));
-        assertEquals(-1, ram.read32(0xFFFFFFFC));
-        ram.write32(above, 0);            // must neither fail nor land anywhere
-        assertEquals(-1, ram.read32(above));
+        assertEquals(0, ram.read8(above));
+        assertEquals(0, ram.read16(above));
+        assertEquals(0, ram.read32(0xFFFFFFFC));
+        ram.write32(above, -1);           // must neither fail nor land anywhere
+        assertEquals(0, ram.read32(above));
     }
 
     @Test
-    void accessStraddlingTheEndOfRamSplitsIntoRamAndOpenBus() {
+    void accessStraddlingTheEndOfRamSplitsIntoRamAndUnassignedMemory() {
         int last = (2 << 20) - 2;
         ram.write16(last, 0xBEEF);
-        assertEquals(0xFFFFBEEF, ram.read32(last));
-        ram.write32(last, 0x12345678);     // upper half goes to open bus
+        assertEquals(0x0000BEEF, ram.read32(last));
+        ram.write32(last, 0x12345678);     // upper half is dropped
         assertEquals(0x5678, ram.read16(last));
+        assertEquals(0x5678, ram.read32(last));
     }
 
     @Test
