@@ -112,6 +112,7 @@ public final class Machine implements AutoCloseable {
      */
     private void boot() {
         SystemOps.reset(cpu);
+        mmu.setA20(true);              // a reset enables A20 again (QEMU's CPU reset does)
         MultibootLoader.load(image, ram);
         SystemOps.enterFlatProtectedMode(cpu);
         int[] r = cpu.reg;
