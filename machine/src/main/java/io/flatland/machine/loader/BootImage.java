@@ -72,14 +72,14 @@ public final class BootImage {
             ram.write32(GDT_BASE + 8 * i, (int) GDT[i]);
             ram.write32(GDT_BASE + 8 * i + 4, (int) (GDT[i] >>> 32));
         }
+        ram.fill(MultibootLoader.E820_ADDR, 0x600, 0);
+        ram.load(MultibootLoader.E820_ADDR, e820, 0, e820.length);
+        ram.load(MultibootLoader.MBI_ADDR, mbi, 0, mbi.length);
+        // The kernel buffer comes last, as QEMU's option ROM copies it after filling in the
+        // E820 map and the info structure: a kernel loaded over 0x9000-0x95FF keeps its bytes.
         // The whole buffer is written, zeros included (BSS, padding, gaps between segments).
         long end = Math.min(bufStart + bufSize, ram.size());
         ram.fill(bufStart, end - bufStart, 0);
         for (Chunk c : chunks) ram.load(c.address(), c.data(), c.offset(), c.length());
-        ram.fill(E820_ADDR_RANGE_START, 0x600, 0);
-        ram.load(MultibootLoader.E820_ADDR, e820, 0, e820.length);
-        ram.load(MultibootLoader.MBI_ADDR, mbi, 0, mbi.length);
     }
-
-    private static final long E820_ADDR_RANGE_START = MultibootLoader.E820_ADDR;
 }

@@ -23,7 +23,8 @@ import java.util.List;
  *     the raw -initrd text; rounded up to 4 KiB; then each module, each rounded up to 4 KiB.</li>
  * <li>The info structure is at 0x9500 and the E820 map (20-byte entries with a leading
  *     size field, 24 bytes apart) at 0x9000; flags = mem | boot device | cmdline | mods |
- *     mmap | loader name, boot device 0x8000FFFF.</li>
+ *     mmap | loader name, boot device 0x8000FFFF. They are written before the kernel's
+ *     buffer, so a kernel loaded over them keeps its own bytes, as under QEMU.</li>
  * </ul>
  */
 public final class MultibootLoader {
