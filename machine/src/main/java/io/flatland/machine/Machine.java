@@ -89,6 +89,10 @@ public final class Machine implements AutoCloseable {
         rtc.setMemorySize(image.memoryMap.below4g(), image.memoryMap.above4g());
         rtc.setPcConfiguration();
         rtc.attach(io);
+        pic.beforeRead(() -> {
+            pit.advance();
+            rtc.advance();
+        });
         post = new PostPort(cpu);
         post.attach(io);
         debugExit = new DebugExit(cpu);
