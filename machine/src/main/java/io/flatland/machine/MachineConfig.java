@@ -1,5 +1,6 @@
 package io.flatland.machine;
 
+import io.flatland.machine.devices.SerialPorts;
 import io.flatland.machine.loader.BadImageException;
 import io.flatland.machine.loader.ImageFile;
 import io.flatland.machine.loader.InitrdOption;
@@ -38,8 +39,8 @@ public final class MachineConfig {
     final String append;
     final Accel accel;
     final boolean icount;
-    final OutputStream serialOut;
-    final InputStream serialIn;
+    /** COM1..COM4; null entries are absent ports. */
+    final List<SerialPorts.Port> serialPorts;
     final boolean noReboot;
     final Long rtcEpochSeconds;
     final PrintStream notes;
@@ -52,8 +53,7 @@ public final class MachineConfig {
         this.append = b.append;
         this.accel = b.accel;
         this.icount = b.icount;
-        this.serialOut = b.serialOut;
-        this.serialIn = b.serialIn;
+        this.serialPorts = java.util.Collections.unmodifiableList(java.util.Arrays.asList(b.serial.clone()));
         this.noReboot = b.noReboot;
         this.rtcEpochSeconds = b.rtcEpochSeconds;
         this.notes = b.notes;
@@ -79,8 +79,7 @@ public final class MachineConfig {
         private String append;
         private Accel accel = Accel.JIT;
         private boolean icount;
-        private OutputStream serialOut = System.out;
-        private InputStream serialIn;
+        private final SerialPorts.Port[] serial = {new SerialPorts.Port(System.out, null), null, null, null};
         private boolean noReboot;
         private Long rtcEpochSeconds;
         private PrintStream notes = System.err;
@@ -152,16 +151,36 @@ public final class MachineConfig {
             return this;
         }
 
-        /** Where COM1's output goes; null discards it. Default: System.out. */
+        /** Where COM1's output goes; null discards it (the port still exists). Default: System.out. */
         public Builder serialOutput(OutputStream out) {
-            serialOut = out;
+            serial[0] = new SerialPorts.Port(out, serial[0] == null ? null : serial[0].in());
             return this;
         }
 
         /** Where COM1's input comes from (read on a daemon thread); null: nothing can arrive. */
         public Builder serialInput(InputStream in) {
-            serialIn = in;
+            serial[0] = new SerialPorts.Port(serial[0] == null ? null : serial[0].out(), in);
             return this;
+        }
+
+        /**
+         * Serial port COM{@code com} (1-4: 0x3F8/IRQ4, 0x2F8/IRQ3, 0x3E8/IRQ4, 0x2E8/IRQ3), with its
+         * output ({@code null}: dropped) and input ({@code null}: none). Only COM1 exists by default.
+         */
+        public Builder serialPort(int com, OutputStream out, InputStream in) {
+            serial[comIndex(com)] = new SerialPorts.Port(out, in);
+            return this;
+        }
+
+        /** No UART at COM{@code com} (QEMU's -serial none): its addresses read 0xFF. */
+        public Builder noSerialPort(int com) {
+            serial[comIndex(com)] = null;
+            return this;
+        }
+
+        private static int comIndex(int com) {
+            if (com < 1 || com > SerialPorts.COUNT) throw new IllegalArgumentException("serial ports are COM1 to COM4: " + com);
+            return com - 1;
         }
 
         /** Exit instead of rebooting on a reset request or a triple fault (QEMU's -no-reboot). */

@@ -5,7 +5,7 @@ import io.flatland.cpu.Platform;
 import io.flatland.machine.devices.CmosRtc;
 import io.flatland.machine.devices.DualPic;
 import io.flatland.machine.devices.Pit8254;
-import io.flatland.machine.devices.Uart16550;
+import io.flatland.machine.devices.SerialPorts;
 
 import java.util.concurrent.locks.LockSupport;
 
@@ -24,15 +24,15 @@ public final class PcPlatform implements Platform {
     private final DualPic pic;
     private final Pit8254 pit;
     private final CmosRtc rtc;
-    private final Uart16550 uart;
+    private final SerialPorts serial;
     private long idleNs;
 
-    public PcPlatform(VirtualClock clock, DualPic pic, Pit8254 pit, CmosRtc rtc, Uart16550 uart) {
+    public PcPlatform(VirtualClock clock, DualPic pic, Pit8254 pit, CmosRtc rtc, SerialPorts serial) {
         this.clock = clock;
         this.pic = pic;
         this.pit = pit;
         this.rtc = rtc;
-        this.uart = uart;
+        this.serial = serial;
     }
 
     @Override
@@ -54,7 +54,7 @@ public final class PcPlatform implements Platform {
     private void advanceDevices() {
         pit.advance();
         rtc.advance();
-        uart.pollInput();
+        serial.pollInput();
     }
 
     /** Earliest timer deadline in virtual ns, or -1 when no timer is armed. */
@@ -71,7 +71,7 @@ public final class PcPlatform implements Platform {
         if (clock.icountMode()) {
             long deadline = nextDeadline();
             next = deadline < 0 ? Long.MAX_VALUE : cpu.icount + clock.instructionsUntil(deadline);
-            if (uart.inputPossible()) next = Math.min(next, cpu.icount + RECHECK_INSTRUCTIONS);
+            if (serial.inputPossible()) next = Math.min(next, cpu.icount + RECHECK_INSTRUCTIONS);
         } else {
             next = cpu.icount + RECHECK_INSTRUCTIONS;
         }
@@ -89,7 +89,7 @@ public final class PcPlatform implements Platform {
      */
     @Override
     public boolean idle(Cpu cpu) {
-        uart.flush();
+        serial.flush();
         for (;;) {
             advanceDevices();
             if (pic.intr() || cpu.exitRequest != io.flatland.cpu.ExitReason.NONE) {
@@ -99,7 +99,7 @@ public final class PcPlatform implements Platform {
             long deadline = nextDeadline();
             boolean timerCanWake = pit.nextDeadlineNs() >= 0 && canRaise(0)
                     || rtc.nextDeadlineNs() >= 0 && canRaise(8);
-            boolean inputCanWake = uart.inputPossible() && canRaise(4);
+            boolean inputCanWake = serial.inputCanWake(this::canRaise);
             if (!timerCanWake && !inputCanWake) return false;
             long now = clock.nowNs();
             if (clock.icountMode() && deadline >= 0) {
@@ -108,7 +108,7 @@ public final class PcPlatform implements Platform {
             } else {
                 // Sleep on the host until the deadline, or until input wakes us (SerialInput unparks).
                 long wait = deadline >= 0 ? deadline - now : 10_000_000L;
-                if (wait > 0 && !uart.inputAvailable()) {
+                if (wait > 0 && !serial.inputAvailable()) {
                     long t0 = System.nanoTime();
                     LockSupport.parkNanos(wait);
                     idleNs += System.nanoTime() - t0;

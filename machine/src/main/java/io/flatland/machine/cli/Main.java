@@ -42,7 +42,8 @@ public final class Main {
               -append TEXT            kernel command line (after the kernel's file name)
               -m SIZE                 RAM: MiB, or with B/K/M/G suffix, 0x hex, fractions with a
                                       suffix (1.5G); 0 = default 128M; 2M..3584M, rounded up to 8K
-              -serial stdio|file:PATH|none   COM1 (default stdio)
+              -serial stdio|file:PATH|null|none   COM1; a second -serial is COM2, and so on up to
+                                      COM4 (default: COM1 on stdio; none leaves its port out)
               -no-reboot              exit instead of rebooting on reset or triple fault
               -nographic, -display none, -device isa-debug-exit,iobase=0xf4,iosize=0x04
                                       accepted; isa-debug-exit is always present at 0xF4
@@ -121,43 +122,65 @@ public final class Main {
 
     static Outcome bootAnd(Options o, MachineConfig.Builder b, InputStream in, PrintStream out, PrintStream err, Path cwd,
                            AfterRun after) throws UsageException, BadImageException {
-        OutputStream serialOut;
-        switch (o.serial) {
-            case "none" -> serialOut = null;
-            case "file" -> {
-                try {
-                    serialOut = new BufferedOutputStream(new FileOutputStream(cwd.toAbsolutePath().resolve(o.serialFile).toFile()));
-                } catch (IOException e) {
-                    throw new UsageException("-serial file:" + o.serialFile + ": cannot open: " + e.getMessage());
+        List<String> specs = o.serialPorts();
+        List<OutputStream> sinks = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < specs.size(); i++) {
+                String spec = specs.get(i);
+                OutputStream sink = null;
+                if (spec.equals("stdio")) {
+                    sink = new BufferedOutputStream(out, 8192);
+                } else if (spec.startsWith("file:")) {
+                    String file = spec.substring(5);
+                    try {
+                        sink = new BufferedOutputStream(new FileOutputStream(cwd.toAbsolutePath().resolve(file).toFile()));
+                    } catch (IOException e) {
+                        throw new UsageException("-serial file:" + file + ": cannot open: " + e.getMessage());
+                    }
                 }
+                sinks.add(sink);
+                if (spec.equals("none")) b.noSerialPort(i + 1);
+                else b.serialPort(i + 1, sink, spec.equals("stdio") ? in : null);
             }
-            default -> serialOut = new BufferedOutputStream(out, 8192);
+            b.ram(o.ramBytes).accel(o.accel).icount(o.icount).noReboot(o.noReboot).notes(err);
+            long t0 = System.nanoTime();
+            try (Machine m = new Machine(b.build())) {
+                RunResult r = m.run(o.maxInsns);
+                long wall = System.nanoTime() - t0;
+                for (OutputStream sink : sinks) flushQuietly(sink);
+                report(r, err);
+                if (o.statsFile != null) {
+                    try {
+                        Files.writeString(cwd.toAbsolutePath().resolve(o.statsFile), m.statsJson(wall));
+                    } catch (IOException e) {
+                        err.println("flatland: cannot write --stats file: " + e.getMessage());
+                    }
+                }
+                if (after != null) after.accept(m, r, wall);
+                return new Outcome(r, r.exitStatus(), null, wall);
+            }
+        } finally {
+            for (int i = 0; i < sinks.size(); i++) {
+                if (specs.get(i).startsWith("file:")) closeQuietly(sinks.get(i));
+            }
         }
-        b.ram(o.ramBytes).accel(o.accel).icount(o.icount).noReboot(o.noReboot).notes(err)
-                .serialOutput(serialOut)
-                .serialInput(o.serial.equals("stdio") ? in : null);
-        long t0 = System.nanoTime();
-        try (Machine m = new Machine(b.build())) {
-            RunResult r = m.run(o.maxInsns);
-            long wall = System.nanoTime() - t0;
-            if (serialOut != null) {
-                try {
-                    serialOut.flush();
-                    if (o.serial.equals("file")) serialOut.close();
-                } catch (IOException e) {
-                    // output is lost, nothing else to do
-                }
-            }
-            report(r, err);
-            if (o.statsFile != null) {
-                try {
-                    Files.writeString(cwd.toAbsolutePath().resolve(o.statsFile), m.statsJson(wall));
-                } catch (IOException e) {
-                    err.println("flatland: cannot write --stats file: " + e.getMessage());
-                }
-            }
-            if (after != null) after.accept(m, r, wall);
-            return new Outcome(r, r.exitStatus(), null, wall);
+    }
+
+    private static void flushQuietly(OutputStream s) {
+        if (s == null) return;
+        try {
+            s.flush();
+        } catch (IOException e) {
+            // output is lost, nothing else to do
+        }
+    }
+
+    private static void closeQuietly(OutputStream s) {
+        if (s == null) return;
+        try {
+            s.close();
+        } catch (IOException e) {
+            // output is lost, nothing else to do
         }
     }
 

@@ -14,9 +14,8 @@ final class Options {
     String initrd;
     String append;
     long ramBytes = MachineConfig.DEFAULT_RAM;
-    /** "stdio", "none" or a file path. */
-    String serial = "stdio";
-    String serialFile;
+    /** One entry per -serial, COM1 first: "stdio", "null", "none" or "file:PATH". Empty: COM1 on stdio. */
+    final List<String> serial = new java.util.ArrayList<>();
     boolean noReboot;
     Accel accel = Accel.JIT;
     String statsFile;
@@ -118,15 +117,25 @@ final class Options {
         return v;
     }
 
+    /**
+     * Each -serial takes the next port, COM1 first, as in QEMU: "none" leaves its port out,
+     * "null" has a port whose output is dropped. Like QEMU, only one port can use stdio.
+     */
     private void serial(String v) throws UsageException {
-        if (v.equals("stdio") || v.equals("none") || v.equals("null")) {
-            serial = v.equals("null") ? "none" : v;
-        } else if (v.startsWith("file:") && v.length() > 5) {
-            serial = "file";
-            serialFile = v.substring(5);
-        } else {
-            throw new UsageException("-serial " + v + ": use stdio, file:PATH or none");
+        if (v.equals("stdio") && serial.contains("stdio")) {
+            throw new UsageException("-serial stdio: standard input and output can serve only one serial port");
         }
+        if (v.equals("stdio") || v.equals("none") || v.equals("null") || v.startsWith("file:") && v.length() > 5) {
+            serial.add(v);
+        } else {
+            throw new UsageException("-serial " + v + ": use stdio, file:PATH, null or none");
+        }
+    }
+
+    /** The -serial values for COM1..COM4 (COM1 on stdio when none was given; QEMU ignores more than four). */
+    List<String> serialPorts() {
+        if (serial.isEmpty()) return List.of("stdio");
+        return serial.subList(0, Math.min(serial.size(), 4));
     }
 
     private static void device(String v) throws UsageException {

@@ -62,10 +62,13 @@ public final class BootImage {
         return (memoryMap.memUpperKiB() & 0xFFFF0000) | 0x511;
     }
 
-    void writeTo(PhysicalMemory ram) {
-        // A few BIOS data area words SeaBIOS sets that kernels are known to read:
-        // COM1's base, the EBDA segment and the base memory size in KiB.
-        ram.write16(0x400, 0x3F8);
+    /** @param comBases the I/O bases of the serial ports that exist, in COM order */
+    void writeTo(PhysicalMemory ram, int[] comBases) {
+        // A few BIOS data area words SeaBIOS sets that kernels are known to read: the serial
+        // ports it found (listed without gaps, and counted in bits 9-11 of the equipment
+        // word), the EBDA segment and the base memory size in KiB.
+        for (int i = 0; i < 4; i++) ram.write16(0x400 + 2 * i, i < comBases.length ? comBases[i] : 0);
+        ram.write16(0x410, ram.read16(0x410) & ~0x0E00 | Math.min(comBases.length, 4) << 9);
         ram.write16(0x40E, 0x9FC0);
         ram.write16(0x413, memoryMap.memLowerKiB());
         for (int i = 0; i < GDT.length; i++) {

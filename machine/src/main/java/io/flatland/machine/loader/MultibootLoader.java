@@ -216,8 +216,13 @@ public final class MultibootLoader {
         b[off + 3] = (byte) (v >> 24);
     }
 
-    /** Writes {@code image} into RAM (again, after a reset). */
+    /** Writes {@code image} into RAM (again, after a reset), with COM1 as the only serial port. */
     public static void load(BootImage image, PhysicalMemory ram) {
-        image.writeTo(ram);
+        load(image, ram, new int[] {0x3F8});
+    }
+
+    /** Writes {@code image} into RAM; {@code comBases} are the serial ports the firmware found. */
+    public static void load(BootImage image, PhysicalMemory ram, int[] comBases) {
+        image.writeTo(ram, comBases);
     }
 }

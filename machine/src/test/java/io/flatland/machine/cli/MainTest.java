@@ -60,6 +60,7 @@ class MainTest {
         assertBad("-kernel", "k", "-m", "abc");
         assertBad("-kernel", "k", "-m", "64X");
         assertBad("-kernel", "k", "-serial", "tcp:1234");
+        assertBad("-kernel", "k", "-serial", "file:");
         assertBad("-kernel", "k", "-display", "gtk");
         assertBad("-kernel", "k", "-device", "e1000");
         assertBad("-kernel", "k", "-device", "isa-debug-exit,iobase=0x501");
@@ -107,6 +108,34 @@ class MainTest {
         assertBad("-kernel", "good.elf", "-initrd", "sparse.bin arg");
         assertTrue(err.contains("module 'sparse.bin'"), err);
         assertTrue(System.nanoTime() - t0 < 20_000_000_000L, "refused without reading everything");
+    }
+
+    /** Writes "one" to COM1 (0x3F8) and "two" to COM2 (0x2F8), without polling LSR, then exits. */
+    private static byte[] twoPortsKernel() {
+        java.io.ByteArrayOutputStream code = new java.io.ByteArrayOutputStream();
+        for (String[] w : new String[][] {{"3F8", "one\n"}, {"2F8", "two\n"}}) {
+            int port = Integer.parseInt(w[0], 16);
+            code.writeBytes(new byte[] {0x66, (byte) 0xBA, (byte) port, (byte) (port >> 8)});     // mov dx, port
+            for (char c : w[1].toCharArray()) code.writeBytes(new byte[] {(byte) 0xB0, (byte) c, (byte) 0xEE});  // mov al, c; out dx, al
+        }
+        code.writeBytes(new byte[] {(byte) 0xB0, 0x10, (byte) 0xE6, (byte) 0xF4, (byte) 0xFA, (byte) 0xF4});  // exit 0x10; cli; hlt
+        return DemoKernel.aout(code.toByteArray());
+    }
+
+    @Test
+    void eachSerialOptionIsTheNextComPort() throws IOException {
+        write("two.bin", twoPortsKernel());
+        assertEquals(33, run("-kernel", "two.bin", "-serial", "stdio", "-serial", "file:com2.txt"), err);
+        assertEquals("one\n", out);
+        assertEquals("two\n", Files.readString(dir.resolve("com2.txt")));
+        assertEquals(33, run("-kernel", "two.bin", "-serial", "none", "-serial", "stdio"), err);
+        assertEquals("two\n", out, "-serial none keeps COM1's slot: stdio is COM2");
+        assertEquals(33, run("-kernel", "two.bin", "-serial", "null", "-serial", "stdio", "-serial", "null", "-serial", "null",
+                "-serial", "file:fifth.txt"), err);
+        assertEquals("two\n", out);
+        assertEquals(33, run("-kernel", "two.bin"), err);
+        assertEquals("one\n", out, "by default only COM1 exists, on stdio");
+        assertBad("-kernel", "two.bin", "-serial", "stdio", "-serial", "stdio");
     }
 
     @Test
