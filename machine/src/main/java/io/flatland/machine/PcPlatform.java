@@ -14,7 +14,9 @@ import java.util.concurrent.locks.LockSupport;
  * {@link #service} brings the PIT, the RTC and serial input up to the current virtual time
  * and says when to come back ({@code cpu.nextEventAt}): at the next timer deadline under
  * --icount, or after {@link #RECHECK_INSTRUCTIONS} instructions in real-time mode (where
- * instructions and time are unrelated) or while host input may arrive.
+ * instructions and time are unrelated), while host input may arrive, or while serial output
+ * waits to be flushed. None of that changes what the guest sees under --icount: the extra
+ * visits find no timer event due.
  */
 public final class PcPlatform implements Platform {
     /** How often (in instructions) real-time mode and serial input are re-checked. */
@@ -55,6 +57,7 @@ public final class PcPlatform implements Platform {
         pit.advance();
         rtc.advance();
         serial.pollInput();
+        serial.serviceOutput();
     }
 
     /** Earliest timer deadline in virtual ns, or -1 when no timer is armed. */
@@ -71,7 +74,8 @@ public final class PcPlatform implements Platform {
         if (clock.icountMode()) {
             long deadline = nextDeadline();
             next = deadline < 0 ? Long.MAX_VALUE : cpu.icount + clock.instructionsUntil(deadline);
-            if (serial.inputPossible()) next = Math.min(next, cpu.icount + RECHECK_INSTRUCTIONS);
+            // Host input may arrive, or output waits for the transmitter to go quiet: look again soon.
+            if (serial.inputPossible() || serial.outputPending()) next = Math.min(next, cpu.icount + RECHECK_INSTRUCTIONS);
         } else {
             next = cpu.icount + RECHECK_INSTRUCTIONS;
         }

@@ -124,6 +124,7 @@ public final class Main {
                            AfterRun after) throws UsageException, BadImageException {
         List<String> specs = o.serialPorts();
         List<OutputStream> sinks = new java.util.ArrayList<>();
+        Thread hook = null;
         try {
             for (int i = 0; i < specs.size(); i++) {
                 String spec = specs.get(i);
@@ -143,6 +144,7 @@ public final class Main {
                 else b.serialPort(i + 1, sink, spec.equals("stdio") ? in : null);
             }
             b.ram(o.ramBytes).accel(o.accel).icount(o.icount).noReboot(o.noReboot).notes(err);
+            hook = flushOnExit(sinks, out);
             long t0 = System.nanoTime();
             try (Machine m = new Machine(b.build())) {
                 RunResult r = m.run(o.maxInsns);
@@ -163,7 +165,30 @@ public final class Main {
             for (int i = 0; i < sinks.size(); i++) {
                 if (specs.get(i).startsWith("file:")) closeQuietly(sinks.get(i));
             }
+            if (hook != null) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException e) {
+                    // the JVM is already exiting: the hook is running or has run
+                }
+            }
         }
+    }
+
+    /**
+     * Makes a kill (SIGTERM, SIGINT, SIGHUP) flush what the guest wrote: the serial sinks
+     * buffer up to a newline or until the transmitter goes quiet, and the last partial line
+     * would otherwise be lost. The sinks are synchronized streams, so flushing from the hook's
+     * thread while the CPU thread still writes is safe.
+     */
+    static Thread flushOnExit(List<OutputStream> sinks, PrintStream out) {
+        List<OutputStream> copy = new java.util.ArrayList<>(sinks);
+        Thread hook = new Thread(() -> {
+            for (OutputStream sink : copy) flushQuietly(sink);
+            out.flush();
+        }, "flatland-flush-on-exit");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
     }
 
     private static void flushQuietly(OutputStream s) {

@@ -28,6 +28,17 @@ public final class SerialPorts {
     private final int[] presentBases;
 
     /**
+     * Output is flushed when the transmitter has been quiet this long (host time), so that a
+     * prompt without a newline appears while the guest polls for input; and at the latest
+     * after {@link #maxPendingNs}, for a guest that prints steadily without newlines.
+     * {@code -Dflatland.serial.idleFlushMs=N} changes it (tests).
+     */
+    private final long idleNs = Long.getLong("flatland.serial.idleFlushMs", 3) * 1_000_000L;
+    private final long maxPendingNs = Math.max(50_000_000L, 10 * idleNs);
+    /** Per port: transmitted count when last looked at, host time it last changed, host time output became pending. */
+    private long[] seenTransmitted, lastChangeNs, pendingSinceNs;
+
+    /**
      * @param ports  COM1..COM4, null for an absent port (shorter lists leave the rest absent)
      * @param line   the interrupt line for an ISA IRQ number
      * @param waiter the thread to wake when input arrives (the CPU's, sleeping in HLT)
@@ -47,6 +58,41 @@ public final class SerialPorts {
             bases.add(BASES[i]);
         }
         presentBases = bases.stream().mapToInt(Integer::intValue).toArray();
+        seenTransmitted = new long[uarts.size()];
+        lastChangeNs = new long[uarts.size()];
+        pendingSinceNs = new long[uarts.size()];
+    }
+
+    /** True if some port holds output that has not been flushed (the machine then comes back soon). */
+    public boolean outputPending() {
+        for (Uart16550 u : uarts) if (u.outputPending()) return true;
+        return false;
+    }
+
+    /**
+     * Called from the machine's periodic service: flushes a port whose output has been
+     * pending while nothing more was transmitted for {@link #idleNs}, or pending too long.
+     * Costs one clock read per call, and only while output is pending.
+     */
+    public void serviceOutput() {
+        long now = 0;
+        for (int i = 0; i < uarts.size(); i++) {
+            Uart16550 u = uarts.get(i);
+            if (!u.outputPending()) {
+                pendingSinceNs[i] = 0;
+                continue;
+            }
+            if (now == 0) now = System.nanoTime();
+            long t = u.transmitted();
+            if (pendingSinceNs[i] == 0) pendingSinceNs[i] = now;
+            if (t != seenTransmitted[i]) {
+                seenTransmitted[i] = t;
+                lastChangeNs[i] = now;
+            } else if (now - lastChangeNs[i] >= idleNs || now - pendingSinceNs[i] >= maxPendingNs) {
+                u.flush();
+                pendingSinceNs[i] = 0;
+            }
+        }
     }
 
     public void attach(IoBus io) {
