@@ -9,6 +9,7 @@ import io.flatland.machine.loader.MultibootLoader;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,9 +35,10 @@ public final class MachineConfig {
 
     final long ramBytes;
     final byte[] kernel;
-    final String kernelName;
+    /** The kernel's name and the -append text as the guest gets them (bytes: see {@link Builder#append(byte[])}). */
+    final byte[] kernelName;
     final List<MultibootLoader.Module> modules;
-    final String append;
+    final byte[] append;
     final Accel accel;
     final boolean icount;
     /** COM1..COM4; null entries are absent ports. */
@@ -64,8 +66,9 @@ public final class MachineConfig {
     }
 
     public long ramBytes() { return ramBytes; }
-    public String kernelName() { return kernelName; }
-    public String append() { return append; }
+    public String kernelName() { return new String(kernelName, StandardCharsets.UTF_8); }
+    /** The -append text (decoded as UTF-8 for display), or null. */
+    public String append() { return append == null ? null : new String(append, StandardCharsets.UTF_8); }
     public Accel accel() { return accel; }
     public boolean icount() { return icount; }
     public boolean noReboot() { return noReboot; }
@@ -74,9 +77,9 @@ public final class MachineConfig {
     public static final class Builder {
         private long ramBytes = DEFAULT_RAM;
         private byte[] kernel;
-        private String kernelName;
+        private byte[] kernelName;
         private final List<MultibootLoader.Module> modules = new ArrayList<>();
-        private String append;
+        private byte[] append;
         private Accel accel = Accel.JIT;
         private boolean icount;
         private final SerialPorts.Port[] serial = {new SerialPorts.Port(System.out, null), null, null, null};
@@ -110,14 +113,25 @@ public final class MachineConfig {
 
         /** A kernel from memory; {@code name} plays the part of the file name on the command line. */
         public Builder kernel(String name, byte[] image) {
-            kernelName = name;
+            return kernel(name.getBytes(StandardCharsets.UTF_8), image);
+        }
+
+        /** As {@link #kernel(String, byte[])}, the name given as the bytes the guest sees. */
+        public Builder kernel(byte[] name, byte[] image) {
+            kernelName = name.clone();
             kernel = image;
             return this;
         }
 
-        /** Adds one boot module: {@code commandLine} is its whole Multiboot string (file name first). */
+        /** Adds one boot module: {@code commandLine} is its whole Multiboot string (file name first), in UTF-8. */
         public Builder module(String commandLine, byte[] data) {
             modules.add(new MultibootLoader.Module(commandLine, data));
+            return this;
+        }
+
+        /** As {@link #module(String, byte[])}, the command line given as the bytes the guest sees. */
+        public Builder module(byte[] commandLine, byte[] data) {
+            modules.add(new MultibootLoader.Module(commandLine.clone(), data));
             return this;
         }
 
@@ -134,9 +148,18 @@ public final class MachineConfig {
             return this;
         }
 
-        /** The -append text (null: none, the command line is then "kernel " as in QEMU). */
+        /** The -append text, in UTF-8 (null: none, the command line is then "kernel " as in QEMU). */
         public Builder append(String text) {
-            append = text;
+            append = text == null ? null : text.getBytes(StandardCharsets.UTF_8);
+            return this;
+        }
+
+        /**
+         * The -append text as the bytes the guest gets, whatever their encoding: QEMU passes its
+         * arguments through unchanged, and so does the command line.
+         */
+        public Builder append(byte[] text) {
+            append = text == null ? null : text.clone();
             return this;
         }
 

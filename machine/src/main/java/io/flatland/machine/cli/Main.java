@@ -5,6 +5,7 @@ import io.flatland.machine.MachineConfig;
 import io.flatland.machine.RunResult;
 import io.flatland.machine.loader.BadImageException;
 import io.flatland.machine.loader.ImageFile;
+import io.flatland.machine.loader.InitrdOption;
 
 import java.io.BufferedOutputStream;
 import java.io.FileOutputStream;
@@ -15,7 +16,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -67,15 +67,22 @@ public final class Main {
 
     public static void main(String[] args) {
         PrintStream out = new PrintStream(new FileOutputStream(java.io.FileDescriptor.out), false, StandardCharsets.UTF_8);
-        int status = run(args, System.in, out, System.err, Path.of(""));
+        int status = run(RawArgs.ofProcess(args), System.in, out, System.err, Path.of(""));
         out.flush();
         System.exit(status);
     }
 
-    /** The whole command, returning the exit status instead of exiting (tests call this). */
+    /**
+     * The whole command, returning the exit status instead of exiting (tests call this). The
+     * arguments are encoded as the platform would pass them to a process.
+     */
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Path cwd) {
+        return run(RawArgs.ofStrings(args), in, out, err, cwd);
+    }
+
+    /** The whole command on byte-string arguments ({@link ByteStrings}). */
+    static int run(List<String> list, InputStream in, PrintStream out, PrintStream err, Path cwd) {
         try {
-            List<String> list = Arrays.asList(args);
             if (!list.isEmpty() && list.get(0).equals("boot")) {
                 return BootCommand.run(list.subList(1, list.size()), in, out, err, cwd);
             }
@@ -87,13 +94,17 @@ public final class Main {
             if (o.kernel == null) throw new UsageException("no kernel given: use -kernel FILE, or 'flatland boot' (see --help)");
             MachineConfig.Builder b = MachineConfig.builder()
                     .ram(o.ramBytes)
-                    .kernel(o.kernel, ImageFile.read(cwd.toAbsolutePath().resolve(o.kernel), "kernel", o.kernel, o.ramBytes))
-                    .append(o.append);
+                    .kernel(ByteStrings.bytes(o.kernel), ImageFile.read(ByteStrings.path(cwd, o.kernel), "kernel",
+                            ByteStrings.display(o.kernel), o.ramBytes));
+            if (o.append != null) b.append(ByteStrings.bytes(o.append));
             // QEMU boots an empty -initrd "" without modules.
-            if (o.initrd != null && !o.initrd.isEmpty()) b.initrd(o.initrd, cwd.toAbsolutePath());
+            if (o.initrd != null && !o.initrd.isEmpty()) modules(b, o.initrd, o.ramBytes, cwd);
             return boot(o, b, in, out, err, cwd).exitStatus();
         } catch (UsageException | BadImageException e) {
             err.println("flatland: " + e.getMessage());
+            return EXIT_USAGE;
+        } catch (java.nio.file.InvalidPathException e) {
+            err.println("flatland: cannot use the path '" + e.getInput() + "': " + e.getReason());
             return EXIT_USAGE;
         } catch (UnsupportedOperationException e) {
             err.println("flatland: unimplemented: " + e.getMessage());
@@ -104,6 +115,15 @@ public final class Main {
         } catch (RuntimeException e) {
             err.println("flatland: internal error: " + e);
             return RunResult.STATUS_UNIMPLEMENTED;
+        }
+    }
+
+    /** The -initrd modules, each file named by its bytes and its command line passed on unchanged. */
+    private static void modules(MachineConfig.Builder b, String initrd, long ram, Path cwd) throws BadImageException {
+        for (String cmdline : InitrdOption.split(initrd)) {
+            String file = InitrdOption.fileName(cmdline);
+            byte[] data = ImageFile.read(ByteStrings.path(cwd, file), "module", ByteStrings.display(file), ram);
+            b.module(ByteStrings.bytes(cmdline), data);
         }
     }
 
@@ -134,9 +154,9 @@ public final class Main {
                 } else if (spec.startsWith("file:")) {
                     String file = spec.substring(5);
                     try {
-                        sink = new BufferedOutputStream(new FileOutputStream(cwd.toAbsolutePath().resolve(file).toFile()));
+                        sink = new BufferedOutputStream(Files.newOutputStream(ByteStrings.path(cwd, file)));
                     } catch (IOException e) {
-                        throw new UsageException("-serial file:" + file + ": cannot open: " + e.getMessage());
+                        throw new UsageException("-serial file:" + file + ": cannot open: " + ByteStrings.fromPlatform(String.valueOf(e.getMessage())));
                     }
                 }
                 sinks.add(sink);
@@ -153,7 +173,7 @@ public final class Main {
                 report(r, err);
                 if (o.statsFile != null) {
                     try {
-                        Files.writeString(cwd.toAbsolutePath().resolve(o.statsFile), m.statsJson(wall));
+                        Files.writeString(ByteStrings.path(cwd, o.statsFile), m.statsJson(wall));
                     } catch (IOException e) {
                         err.println("flatland: cannot write --stats file: " + e.getMessage());
                     }
