@@ -19,7 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The `flatland` launcher itself, on the jar Maven just packaged (a surefire execution in
  * the integration-test phase; FLATLAND_NO_BUILD keeps it from rebuilding). With standard
  * input closed ({@code <&-}) the guest's COM1 must receive nothing: the JVM's first opened
- * file would otherwise become descriptor 0 and feed the guest its bytes.
+ * file would otherwise become descriptor 0 and feed the guest its bytes. Under LANG=C,
+ * non-ASCII file names and -append bytes pass through unchanged.
  */
 class LauncherIT {
     @TempDir
@@ -65,6 +66,17 @@ class LauncherIT {
         String err = Files.readString(dir.resolve("err.txt"));
         assertTrue(!err.contains("building"), "the launcher used the packaged jar: " + err);
         return new Run(p.exitValue(), Files.readString(dir.resolve("out.txt"), StandardCharsets.ISO_8859_1));
+    }
+
+    @Test
+    void nonAsciiArgumentsPassThroughUnderLangC() throws Exception {
+        Path mbinfo = Path.of(LauncherIT.class.getResource("/kernels/mbinfo.elf").toURI());
+        Files.copy(mbinfo, ByteStrings.path(dir, "k\u00E9.elf"));
+        Run r = sh("export LC_ALL=C LANG=C; \"$FLATLAND\" -kernel \"$(printf 'k\\351.elf')\" -append \"$(printf 'caf\\351 \\377')\""
+                + " -serial \"file:$(printf 'out\\351.txt')\" --icount -no-reboot");
+        assertEquals(33, r.status(), Files.readString(dir.resolve("err.txt")));
+        String serial = Files.readString(ByteStrings.path(dir, "out\u00E9.txt"), StandardCharsets.ISO_8859_1);
+        assertTrue(serial.contains("cmdline=\"k\\xe9.elf caf\\xe9 \\xff\"\n"), serial);
     }
 
     @Test
