@@ -12,7 +12,7 @@
 set -eu
 cd "$(dirname "$0")"
 
-KERNELS="alu paging rings pit strings smc mbinfo misc realmode gates iobitmap x87detect taskswitch"
+KERNELS="alu paging rings pit strings smc mbinfo misc realmode gates iobitmap x87detect taskswitch unassigned a20 lowload pitirr serial4"
 CC=${CC:-gcc}
 LD=${LD:-ld}
 QEMU=${QEMU:-qemu-system-i386}
@@ -35,7 +35,10 @@ build() {
         $CC $CFLAGS -c "src/$name.S" -o "$obj/${name}_s.o"
         extra="$obj/${name}_s.o"
     fi
-    $LD $LDFLAGS -T src/common/link.ld -o "$name.elf" "$obj/entry.o" "$obj/rt.o" "$obj/$name.o" $extra
+    # A kernel that must load elsewhere than 1 MiB has its own linker script, src/NAME.ld.
+    script=src/common/link.ld
+    if [ -f "src/$name.ld" ]; then script="src/$name.ld"; fi
+    $LD $LDFLAGS -T "$script" -o "$name.elf" "$obj/entry.o" "$obj/rt.o" "$obj/$name.o" $extra
     rm -rf "$obj"
 }
 

@@ -10,10 +10,9 @@ import io.flatland.machine.devices.DualPic;
 import io.flatland.machine.devices.KeyboardController;
 import io.flatland.machine.devices.Pit8254;
 import io.flatland.machine.devices.PostPort;
-import io.flatland.machine.devices.SerialInput;
+import io.flatland.machine.devices.SerialPorts;
 import io.flatland.machine.devices.SystemControlPortA;
 import io.flatland.machine.devices.SystemControlPortB;
-import io.flatland.machine.devices.Uart16550;
 import io.flatland.machine.loader.BadImageException;
 import io.flatland.machine.loader.BootImage;
 import io.flatland.machine.loader.MultibootLoader;
@@ -26,7 +25,7 @@ import java.util.List;
 
 /**
  * A PC with a Multiboot kernel loaded, ready to run: CPU, RAM, the ISA devices (8259 pair,
- * 8254, COM1, RTC/CMOS, POST port 0x80, isa-debug-exit at 0xF4, ports 0x61/0x92, a minimal
+ * 8254, COM1-COM4 as configured, RTC/CMOS, POST port 0x80, isa-debug-exit at 0xF4, ports 0x61/0x92, a minimal
  * 8042) and a virtual clock. Embeddable:
  *
  * <pre>{@code
@@ -51,8 +50,7 @@ public final class Machine implements AutoCloseable {
     private final DualPic pic;
     private final Pit8254 pit;
     private final CmosRtc rtc;
-    private final Uart16550 uart;
-    private final SerialInput serialInput;
+    private final SerialPorts serial;
     private final PostPort post;
     private final DebugExit debugExit;
     private final SystemControlPortA port92;
@@ -79,16 +77,18 @@ public final class Machine implements AutoCloseable {
         pit.attach(io);
         port61 = new SystemControlPortB(pit);
         port61.attach(io);
-        serialInput = config.serialIn == null ? null : SerialInput.start(config.serialIn);
-        if (serialInput != null) serialInput.setWaiter(Thread.currentThread());
-        uart = new Uart16550(pic.line(4), config.serialOut, serialInput);
-        uart.attach(io, 0x3F8);
+        serial = new SerialPorts(config.serialPorts, pic::line, Thread.currentThread());
+        serial.attach(io);
         long rtcBase = config.rtcEpochSeconds != null ? config.rtcEpochSeconds
                 : config.icount ? 946_684_800L : System.currentTimeMillis() / 1000;
         rtc = new CmosRtc(clock, pic.line(8), rtcBase);
         rtc.setMemorySize(image.memoryMap.below4g(), image.memoryMap.above4g());
         rtc.setPcConfiguration();
         rtc.attach(io);
+        pic.beforeRead(() -> {
+            pit.advance();
+            rtc.advance();
+        });
         post = new PostPort(cpu);
         post.attach(io);
         debugExit = new DebugExit(cpu);
@@ -98,7 +98,7 @@ public final class Machine implements AutoCloseable {
         kbc = new KeyboardController(cpu);
         kbc.attach(io);
 
-        platform = new PcPlatform(clock, pic, pit, rtc, uart);
+        platform = new PcPlatform(clock, pic, pit, rtc, serial);
         cpu.platform = platform;
         pit.onReprogram(() -> PcPlatform.serviceSoon(cpu));
         rtc.onReprogram(() -> PcPlatform.serviceSoon(cpu));
@@ -112,7 +112,8 @@ public final class Machine implements AutoCloseable {
      */
     private void boot() {
         SystemOps.reset(cpu);
-        MultibootLoader.load(image, ram);
+        mmu.setA20(true);              // a reset enables A20 again (QEMU's CPU reset does)
+        MultibootLoader.load(image, ram, serial.presentBases());
         SystemOps.enterFlatProtectedMode(cpu);
         int[] r = cpu.reg;
         r[Cpu.EAX] = MultibootLoader.BOOTLOADER_MAGIC;
@@ -139,7 +140,7 @@ public final class Machine implements AutoCloseable {
         pic.reset();
         pit.reset();
         port61.reset();
-        uart.reset();
+        serial.reset();
         rtc.reset();
         port92.reset();
         kbc.reset();
@@ -169,6 +170,11 @@ public final class Machine implements AutoCloseable {
                 long left = end - cpu.icount;
                 if (left <= 0) return new RunResult(RunResult.Outcome.BUDGET, RunResult.STATUS_BUDGET, null);
                 ExitReason why = engine.run(cpu, Math.min(left, SLICE));
+                // A request raised by the budget's last instruction (isa-debug-exit, reset) is
+                // still pending when the engine stops for the budget: the guest's request wins.
+                if ((why == ExitReason.BUDGET || why == ExitReason.NONE) && cpu.exitRequest != ExitReason.NONE) {
+                    why = cpu.exitRequest;
+                }
                 cpu.exitRequest = ExitReason.NONE;
                 switch (why) {
                     case BUDGET, NONE -> { }
@@ -189,7 +195,7 @@ public final class Machine implements AutoCloseable {
                         reboot();
                     }
                     case HALTED_FOREVER -> {
-                        return new RunResult(RunResult.Outcome.HALTED, 0, null);
+                        return halted();
                     }
                     case UNIMPLEMENTED -> {
                         return new RunResult(RunResult.Outcome.UNIMPLEMENTED, RunResult.STATUS_UNIMPLEMENTED,
@@ -200,8 +206,19 @@ public final class Machine implements AutoCloseable {
         } catch (UnsupportedOperationException e) {
             return new RunResult(RunResult.Outcome.UNIMPLEMENTED, RunResult.STATUS_UNIMPLEMENTED, e.getMessage());
         } finally {
-            uart.flush();
+            serial.flush();
         }
+    }
+
+    /**
+     * The CPU halted and nothing can wake it: QEMU would wait forever; Flatland ends the run
+     * with its own status so that a panicked kernel does not look like a clean shutdown.
+     */
+    private RunResult halted() {
+        String why = (cpu.eflags & Cpu.IF) == 0
+                ? RunResult.HALTED_IF_CLEAR
+                : RunResult.HALTED_NO_WAKEUP;
+        return new RunResult(RunResult.Outcome.HALTED, RunResult.STATUS_HALTED, why);
     }
 
     public Cpu cpu() { return cpu; }
@@ -254,8 +271,8 @@ public final class Machine implements AutoCloseable {
 
     @Override
     public void close() {
-        uart.flush();
-        if (serialInput != null) serialInput.close();
+        serial.flush();
+        serial.close();
         ram.close();
     }
 }

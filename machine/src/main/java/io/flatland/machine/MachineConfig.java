@@ -1,15 +1,15 @@
 package io.flatland.machine;
 
+import io.flatland.machine.devices.SerialPorts;
 import io.flatland.machine.loader.BadImageException;
+import io.flatland.machine.loader.ImageFile;
 import io.flatland.machine.loader.InitrdOption;
 import io.flatland.machine.loader.MultibootLoader;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,13 +35,14 @@ public final class MachineConfig {
 
     final long ramBytes;
     final byte[] kernel;
-    final String kernelName;
+    /** The kernel's name and the -append text as the guest gets them (bytes: see {@link Builder#append(byte[])}). */
+    final byte[] kernelName;
     final List<MultibootLoader.Module> modules;
-    final String append;
+    final byte[] append;
     final Accel accel;
     final boolean icount;
-    final OutputStream serialOut;
-    final InputStream serialIn;
+    /** COM1..COM4; null entries are absent ports. */
+    final List<SerialPorts.Port> serialPorts;
     final boolean noReboot;
     final Long rtcEpochSeconds;
     final PrintStream notes;
@@ -54,8 +55,7 @@ public final class MachineConfig {
         this.append = b.append;
         this.accel = b.accel;
         this.icount = b.icount;
-        this.serialOut = b.serialOut;
-        this.serialIn = b.serialIn;
+        this.serialPorts = java.util.Collections.unmodifiableList(java.util.Arrays.asList(b.serial.clone()));
         this.noReboot = b.noReboot;
         this.rtcEpochSeconds = b.rtcEpochSeconds;
         this.notes = b.notes;
@@ -66,8 +66,9 @@ public final class MachineConfig {
     }
 
     public long ramBytes() { return ramBytes; }
-    public String kernelName() { return kernelName; }
-    public String append() { return append; }
+    public String kernelName() { return new String(kernelName, StandardCharsets.UTF_8); }
+    /** The -append text (decoded as UTF-8 for display), or null. */
+    public String append() { return append == null ? null : new String(append, StandardCharsets.UTF_8); }
     public Accel accel() { return accel; }
     public boolean icount() { return icount; }
     public boolean noReboot() { return noReboot; }
@@ -76,13 +77,12 @@ public final class MachineConfig {
     public static final class Builder {
         private long ramBytes = DEFAULT_RAM;
         private byte[] kernel;
-        private String kernelName;
+        private byte[] kernelName;
         private final List<MultibootLoader.Module> modules = new ArrayList<>();
-        private String append;
+        private byte[] append;
         private Accel accel = Accel.JIT;
         private boolean icount;
-        private OutputStream serialOut = System.out;
-        private InputStream serialIn;
+        private final SerialPorts.Port[] serial = {new SerialPorts.Port(System.out, null), null, null, null};
         private boolean noReboot;
         private Long rtcEpochSeconds;
         private PrintStream notes = System.err;
@@ -103,39 +103,63 @@ public final class MachineConfig {
             return ram(mib << 20);
         }
 
-        /** The kernel file; its path as given goes in front of the Multiboot command line, as in QEMU. */
+        /**
+         * The kernel file; its path as given goes in front of the Multiboot command line, as in
+         * QEMU. A file larger than the RAM set so far is refused: call {@link #ram} first.
+         */
         public Builder kernel(Path file) throws BadImageException {
-            return kernel(file.toString(), readFile(file, "kernel"));
+            return kernel(file.toString(), ImageFile.read(file, "kernel", file.toString(), ramBytes));
         }
 
         /** A kernel from memory; {@code name} plays the part of the file name on the command line. */
         public Builder kernel(String name, byte[] image) {
-            kernelName = name;
+            return kernel(name.getBytes(StandardCharsets.UTF_8), image);
+        }
+
+        /** As {@link #kernel(String, byte[])}, the name given as the bytes the guest sees. */
+        public Builder kernel(byte[] name, byte[] image) {
+            kernelName = name.clone();
             kernel = image;
             return this;
         }
 
-        /** Adds one boot module: {@code commandLine} is its whole Multiboot string (file name first). */
+        /** Adds one boot module: {@code commandLine} is its whole Multiboot string (file name first), in UTF-8. */
         public Builder module(String commandLine, byte[] data) {
             modules.add(new MultibootLoader.Module(commandLine, data));
+            return this;
+        }
+
+        /** As {@link #module(String, byte[])}, the command line given as the bytes the guest sees. */
+        public Builder module(byte[] commandLine, byte[] data) {
+            modules.add(new MultibootLoader.Module(commandLine.clone(), data));
             return this;
         }
 
         /**
          * Adds the modules of a QEMU {@code -initrd} value ("file args,file2"; ",," is a literal
          * comma), reading each file relative to {@code baseDir} while keeping the string as given.
+         * A file larger than the RAM set so far is refused: call {@link #ram} first.
          */
         public Builder initrd(String value, Path baseDir) throws BadImageException {
             for (String cmdline : InitrdOption.split(value)) {
                 String file = InitrdOption.fileName(cmdline);
-                module(cmdline, readFile(baseDir.resolve(file), "module"));
+                module(cmdline, ImageFile.read(baseDir.resolve(file), "module", file, ramBytes));
             }
             return this;
         }
 
-        /** The -append text (null: none, the command line is then "kernel " as in QEMU). */
+        /** The -append text, in UTF-8 (null: none, the command line is then "kernel " as in QEMU). */
         public Builder append(String text) {
-            append = text;
+            append = text == null ? null : text.getBytes(StandardCharsets.UTF_8);
+            return this;
+        }
+
+        /**
+         * The -append text as the bytes the guest gets, whatever their encoding: QEMU passes its
+         * arguments through unchanged, and so does the command line.
+         */
+        public Builder append(byte[] text) {
+            append = text == null ? null : text.clone();
             return this;
         }
 
@@ -150,16 +174,36 @@ public final class MachineConfig {
             return this;
         }
 
-        /** Where COM1's output goes; null discards it. Default: System.out. */
+        /** Where COM1's output goes; null discards it (the port still exists). Default: System.out. */
         public Builder serialOutput(OutputStream out) {
-            serialOut = out;
+            serial[0] = new SerialPorts.Port(out, serial[0] == null ? null : serial[0].in());
             return this;
         }
 
         /** Where COM1's input comes from (read on a daemon thread); null: nothing can arrive. */
         public Builder serialInput(InputStream in) {
-            serialIn = in;
+            serial[0] = new SerialPorts.Port(serial[0] == null ? null : serial[0].out(), in);
             return this;
+        }
+
+        /**
+         * Serial port COM{@code com} (1-4: 0x3F8/IRQ4, 0x2F8/IRQ3, 0x3E8/IRQ4, 0x2E8/IRQ3), with its
+         * output ({@code null}: dropped) and input ({@code null}: none). Only COM1 exists by default.
+         */
+        public Builder serialPort(int com, OutputStream out, InputStream in) {
+            serial[comIndex(com)] = new SerialPorts.Port(out, in);
+            return this;
+        }
+
+        /** No UART at COM{@code com} (QEMU's -serial none): its addresses read 0xFF. */
+        public Builder noSerialPort(int com) {
+            serial[comIndex(com)] = null;
+            return this;
+        }
+
+        private static int comIndex(int com) {
+            if (com < 1 || com > SerialPorts.COUNT) throw new IllegalArgumentException("serial ports are COM1 to COM4: " + com);
+            return com - 1;
         }
 
         /** Exit instead of rebooting on a reset request or a triple fault (QEMU's -no-reboot). */
@@ -189,16 +233,4 @@ public final class MachineConfig {
         }
     }
 
-    static byte[] readFile(Path file, String what) throws BadImageException {
-        try {
-            if (Files.isDirectory(file)) throw new BadImageException("cannot read " + what + " '" + file + "': is a directory");
-            return Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new BadImageException("cannot read " + what + " '" + file + "': no such file");
-        } catch (IOException | SecurityException e) {
-            throw new BadImageException("cannot read " + what + " '" + file + "': " + e.getMessage());
-        } catch (OutOfMemoryError e) {
-            throw new BadImageException(what + " '" + file + "' is too large");
-        }
-    }
 }

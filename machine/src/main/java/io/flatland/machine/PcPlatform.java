@@ -5,7 +5,7 @@ import io.flatland.cpu.Platform;
 import io.flatland.machine.devices.CmosRtc;
 import io.flatland.machine.devices.DualPic;
 import io.flatland.machine.devices.Pit8254;
-import io.flatland.machine.devices.Uart16550;
+import io.flatland.machine.devices.SerialPorts;
 
 import java.util.concurrent.locks.LockSupport;
 
@@ -14,7 +14,9 @@ import java.util.concurrent.locks.LockSupport;
  * {@link #service} brings the PIT, the RTC and serial input up to the current virtual time
  * and says when to come back ({@code cpu.nextEventAt}): at the next timer deadline under
  * --icount, or after {@link #RECHECK_INSTRUCTIONS} instructions in real-time mode (where
- * instructions and time are unrelated) or while host input may arrive.
+ * instructions and time are unrelated), while host input may arrive, or while serial output
+ * waits to be flushed. None of that changes what the guest sees under --icount: the extra
+ * visits find no timer event due.
  */
 public final class PcPlatform implements Platform {
     /** How often (in instructions) real-time mode and serial input are re-checked. */
@@ -24,15 +26,15 @@ public final class PcPlatform implements Platform {
     private final DualPic pic;
     private final Pit8254 pit;
     private final CmosRtc rtc;
-    private final Uart16550 uart;
+    private final SerialPorts serial;
     private long idleNs;
 
-    public PcPlatform(VirtualClock clock, DualPic pic, Pit8254 pit, CmosRtc rtc, Uart16550 uart) {
+    public PcPlatform(VirtualClock clock, DualPic pic, Pit8254 pit, CmosRtc rtc, SerialPorts serial) {
         this.clock = clock;
         this.pic = pic;
         this.pit = pit;
         this.rtc = rtc;
-        this.uart = uart;
+        this.serial = serial;
     }
 
     @Override
@@ -54,7 +56,8 @@ public final class PcPlatform implements Platform {
     private void advanceDevices() {
         pit.advance();
         rtc.advance();
-        uart.pollInput();
+        serial.pollInput();
+        serial.serviceOutput();
     }
 
     /** Earliest timer deadline in virtual ns, or -1 when no timer is armed. */
@@ -71,7 +74,8 @@ public final class PcPlatform implements Platform {
         if (clock.icountMode()) {
             long deadline = nextDeadline();
             next = deadline < 0 ? Long.MAX_VALUE : cpu.icount + clock.instructionsUntil(deadline);
-            if (uart.inputPossible()) next = Math.min(next, cpu.icount + RECHECK_INSTRUCTIONS);
+            // Host input may arrive, or output waits for the transmitter to go quiet: look again soon.
+            if (serial.inputPossible() || serial.outputPending()) next = Math.min(next, cpu.icount + RECHECK_INSTRUCTIONS);
         } else {
             next = cpu.icount + RECHECK_INSTRUCTIONS;
         }
@@ -89,7 +93,7 @@ public final class PcPlatform implements Platform {
      */
     @Override
     public boolean idle(Cpu cpu) {
-        uart.flush();
+        serial.flush();
         for (;;) {
             advanceDevices();
             if (pic.intr() || cpu.exitRequest != io.flatland.cpu.ExitReason.NONE) {
@@ -99,7 +103,7 @@ public final class PcPlatform implements Platform {
             long deadline = nextDeadline();
             boolean timerCanWake = pit.nextDeadlineNs() >= 0 && canRaise(0)
                     || rtc.nextDeadlineNs() >= 0 && canRaise(8);
-            boolean inputCanWake = uart.inputPossible() && canRaise(4);
+            boolean inputCanWake = serial.inputCanWake(this::canRaise);
             if (!timerCanWake && !inputCanWake) return false;
             long now = clock.nowNs();
             if (clock.icountMode() && deadline >= 0) {
@@ -108,7 +112,7 @@ public final class PcPlatform implements Platform {
             } else {
                 // Sleep on the host until the deadline, or until input wakes us (SerialInput unparks).
                 long wait = deadline >= 0 ? deadline - now : 10_000_000L;
-                if (wait > 0 && !uart.inputAvailable()) {
+                if (wait > 0 && !serial.inputAvailable()) {
                     long t0 = System.nanoTime();
                     LockSupport.parkNanos(wait);
                     idleNs += System.nanoTime() - t0;

@@ -4,15 +4,19 @@ package io.flatland.machine;
  * Why {@link Machine#run} returned, and the process exit status the CLI uses for it.
  *
  * @param outcome    the reason
- * @param exitStatus 0 clean shutdown or halt, (v&lt;&lt;1)|1 from isa-debug-exit, 3 triple fault
- *                   under -no-reboot, 4 instruction budget reached, 5 emulator limitation
- * @param message    a one-line explanation for UNIMPLEMENTED, otherwise null
+ * @param exitStatus 0 clean shutdown (reset under -no-reboot), (v&lt;&lt;1)|1 from isa-debug-exit,
+ *                   3 triple fault under -no-reboot, 4 instruction budget reached, 5 emulator
+ *                   limitation, 6 halted with nothing that can wake the CPU
+ * @param message    a one-line explanation for UNIMPLEMENTED and HALTED, otherwise null
  */
 public record RunResult(Outcome outcome, int exitStatus, String message) {
     public enum Outcome {
         /** The guest wrote to isa-debug-exit. */
         DEBUG_EXIT,
-        /** The guest halted with nothing left that could wake it. */
+        /**
+         * The guest halted with nothing left that could wake it (IF=0, or every interrupt
+         * source masked or idle). QEMU waits forever there; Flatland ends with status 6.
+         */
         HALTED,
         /** The guest asked for a reset under -no-reboot (QEMU exits 0 then). */
         RESET,
@@ -26,5 +30,9 @@ public record RunResult(Outcome outcome, int exitStatus, String message) {
         UNIMPLEMENTED
     }
 
-    public static final int STATUS_TRIPLE_FAULT = 3, STATUS_BUDGET = 4, STATUS_UNIMPLEMENTED = 5;
+    public static final int STATUS_TRIPLE_FAULT = 3, STATUS_BUDGET = 4, STATUS_UNIMPLEMENTED = 5, STATUS_HALTED = 6;
+
+    /** {@link Outcome#HALTED}'s messages: HLT with IF=0, and HLT with IF=1 that nothing can end. */
+    public static final String HALTED_IF_CLEAR = "guest halted with interrupts disabled (nothing can wake it)",
+            HALTED_NO_WAKEUP = "guest halted with every interrupt source masked or idle (nothing can wake it)";
 }

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The embeddable API: stopping at POST milestones, budgets, resets, the Multiboot hand-over. */
 class MachineTest {
@@ -73,6 +74,18 @@ class MachineTest {
             assertEquals(RunResult.Outcome.DEBUG_EXIT, r.outcome());
             assertEquals((3 << 1) | 1, r.exitStatus());
             assertEquals(2, m.resets());
+        }
+    }
+
+    @Test
+    void guestRamIsCommittedOnlyWhereTouched() throws BadImageException {
+        MachineConfig.Builder b = MachineConfig.builder().ram(MachineConfig.MAX_RAM).icount(true)
+                .kernel("k", DemoKernel.image()).serialOutput(new ByteArrayOutputStream());
+        try (Machine m = new Machine(b.build())) {
+            assertEquals(33, m.run().exitStatus());
+            // Low memory (BIOS data, boot information), the option ROM's GDT, the kernel: a few 64 KiB chunks of 57,344.
+            int chunks = m.ram().materializedChunks();
+            assertTrue(chunks > 0 && chunks <= 8, chunks + " chunks materialized");
         }
     }
 

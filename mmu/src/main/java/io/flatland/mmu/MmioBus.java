@@ -1,8 +1,10 @@
 package io.flatland.mmu;
 
 /**
- * Physical addresses that are not RAM. Nothing is mapped yet by default, so reads return
- * open bus (all ones) and writes are dropped, as on a PC with nothing decoding the address.
+ * Physical addresses that are not RAM. Where no region is mapped, reads return 0 and writes
+ * are dropped: QEMU's unassigned memory, so that, as there, a page-directory entry pointing
+ * above RAM finds page-table entries that are not present (real hardware's open bus would
+ * read all ones, which looks like present, writable pages).
  */
 public class MmioBus {
     public interface Region {
@@ -31,7 +33,7 @@ public class MmioBus {
         for (int i = 0; i < regions.length; i++) {
             if (a >= starts[i] && a < ends[i]) return regions[i].read(pa, size);
         }
-        return size == 4 ? -1 : (1 << (8 * size)) - 1;
+        return 0;
     }
 
     public void write(int pa, int size, int value) {

@@ -22,6 +22,11 @@ public final class Mmu {
     private int cr3;
     private int cr4;
     private boolean paging;
+    /**
+     * ANDed into every physical address the CPU produces (page-walk reads included): all ones
+     * while the A20 gate is enabled, bit 20 clear while it is disabled (8086 wrap-around).
+     */
+    private int a20Mask = -1;
 
     public long cr3Loads;
 
@@ -55,6 +60,19 @@ public final class Mmu {
         if ((changed & (CR4_PSE | CR4_PGE)) != 0) tlb.flushAll(true);
     }
 
+    public boolean a20() { return a20Mask == -1; }
+
+    /**
+     * The A20 gate (port 0x92 bit 1, the 8042's output port). A change drops every TLB entry,
+     * global ones too: they map linear pages to frames computed under the other mask.
+     */
+    public void setA20(boolean enabled) {
+        int mask = enabled ? -1 : ~(1 << 20);
+        if (mask == a20Mask) return;
+        a20Mask = mask;
+        tlb.flushAll(true);
+    }
+
     public void invlpg(int lin) {
         tlb.invalidatePage(lin);
     }
@@ -69,12 +87,12 @@ public final class Mmu {
         int views;
         boolean global = false, large = false;
         if (paging) {
-            pa = walker.walk(lin, cr3, cr0, cr4, write, user);
+            pa = walker.walk(lin, cr3, cr0, cr4, write, user, a20Mask) & a20Mask;
             views = walker.lastViews;
             global = walker.lastGlobal;
             large = walker.lastLarge;
         } else {
-            pa = lin;
+            pa = lin & a20Mask;
             views = 0xF;
         }
         int physPage = pa & 0xFFFFF000;

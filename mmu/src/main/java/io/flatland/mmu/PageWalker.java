@@ -36,10 +36,11 @@ public final class PageWalker {
      * @param write a write access
      * @param user  the access is made with user privilege (CPL 3, not an implicit
      *              supervisor access such as a descriptor-table read)
+     * @param a20   the A20 mask applied to the addresses of the PDE and PTE ({@link Mmu#setA20})
      */
-    public int walk(int lin, int cr3, int cr0, int cr4, boolean write, boolean user) {
+    public int walk(int lin, int cr3, int cr0, int cr4, boolean write, boolean user, int a20) {
         walks++;
-        int pdeAddr = (cr3 & 0xFFFFF000) | ((lin >>> 22) << 2);
+        int pdeAddr = ((cr3 & 0xFFFFF000) | ((lin >>> 22) << 2)) & a20;
         int pde = ram.read32(pdeAddr);
         int errBase = (write ? 2 : 0) | (user ? 4 : 0);
         if ((pde & P) == 0) throw pageFault(lin, errBase);
@@ -56,7 +57,7 @@ public final class PageWalker {
             pde |= A;
             ram.write32(pdeAddr, pde);
         }
-        int pteAddr = (pde & 0xFFFFF000) | (((lin >>> 12) & 0x3FF) << 2);
+        int pteAddr = ((pde & 0xFFFFF000) | (((lin >>> 12) & 0x3FF) << 2)) & a20;
         int pte = ram.read32(pteAddr);
         if ((pte & P) == 0) throw pageFault(lin, errBase);
         int combined = pde & pte | ~(RW | US) & pte; // R/W and U/S are the AND of both levels

@@ -32,42 +32,54 @@ public final class Cli {
 
     public static void main(String[] args) throws Exception {
         Path root = Path.of(System.getProperty("flatland.root", "")).toAbsolutePath();
-        PrintStream out = System.out;
-        List<String> a = Arrays.asList(args);
-        int status;
+        System.exit(run(Arrays.asList(args), root, System.out, System.err));
+    }
+
+    /**
+     * True when {@code --help} (or -help, or -h outside {@code bench jmh}, where -h is JMH's own
+     * help) is among the arguments.
+     */
+    static boolean asksForHelp(List<String> args) {
+        boolean jmh = args.size() > 1 && args.get(0).equals("bench") && args.get(1).equals("jmh");
+        return args.contains("--help") || args.contains("-help") || !jmh && args.contains("-h");
+    }
+
+    /** The whole command, returning the exit status (tests call this). */
+    static int run(List<String> a, Path root, PrintStream out, PrintStream err) throws Exception {
         try {
-            if (a.isEmpty() || a.get(0).equals("--help")) {
+            if (a.isEmpty()) {
+                err.print(USAGE);
+                return 2;
+            }
+            // Every subcommand answers --help with the usage and status 0, before it starts any work.
+            if (asksForHelp(a)) {
                 out.print(USAGE);
-                status = a.isEmpty() ? 2 : 0;
-            } else if (a.get(0).equals("gate")) {
-                status = Gate.main(a.subList(1, a.size()), root, out);
-            } else if (a.get(0).equals("bench") && a.size() > 1) {
+                return 0;
+            }
+            if (a.get(0).equals("gate")) return Gate.main(a.subList(1, a.size()), root, out);
+            if (a.get(0).equals("bench") && a.size() > 1) {
                 List<String> rest = a.subList(2, a.size());
                 switch (a.get(1)) {
                     case "jmh" -> {
                         System.setProperty("flatland.results", root.resolve("perf-results").toString());
                         BenchMain.main(rest.toArray(new String[0]));
-                        status = 0;
+                        return 0;
                     }
-                    case "boot" -> status = BootHarness.main(rest, root, out);
-                    case "baseline" -> status = Baseline.main(rest, root, out);
-                    default -> {
-                        System.err.print(USAGE);
-                        status = 2;
-                    }
+                    case "boot" -> { return BootHarness.main(rest, root, out); }
+                    case "baseline" -> { return Baseline.main(rest, root, out); }
+                    default -> { }
                 }
-            } else {
-                System.err.print(USAGE);
-                status = 2;
             }
+            err.println("flatland: unknown command '" + String.join(" ", a.subList(0, Math.min(2, a.size()))) + "'");
+            err.print(USAGE);
+            return 2;
         } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
-            System.err.println("flatland: " + e.getMessage());
-            System.err.print(USAGE);
-            status = 2;
+            err.println("flatland: " + e.getMessage());
+            err.print(USAGE);
+            return 2;
         } catch (java.io.IOException e) {
-            System.err.println("flatland: " + e.getMessage());
-            status = 2;
+            err.println("flatland: " + e.getMessage());
+            return 2;
         }
-        System.exit(status);
     }
 }

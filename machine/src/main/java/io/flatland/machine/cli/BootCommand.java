@@ -40,10 +40,10 @@ final class BootCommand {
         String append = appendFor(o);
         if (demo) {
             err.println("flatland: this build has no kernel model (kernel-model/prebuilt was empty); booting the built-in demo kernel");
-            b.kernel("demo-kernel", DemoKernel.image()).append(append);
+            b.kernel("demo-kernel", DemoKernel.image()).append(ByteStrings.bytes(append));
         } else {
             // Names as in the QEMU invocation: the kernel checks each module's basename.
-            b.kernel("kernel-model/kernel", kernel).append(append);
+            b.kernel("kernel-model/kernel", kernel).append(ByteStrings.bytes(append));
             for (String name : MODULES) {
                 byte[] data = resource(name);
                 if (data == null) throw new BadImageException("the jar has the kernel model's kernel but not its module '" + name + "'");
@@ -55,7 +55,7 @@ final class BootCommand {
         return mapStatus(outcome.result());
     }
 
-    /** The -append string: "workload=W n=N syscall=S" then the user's own text. */
+    /** The -append string, a byte string: "workload=W n=N syscall=S" then the user's own text. */
     static String appendFor(Options o) {
         StringBuilder sb = new StringBuilder("workload=").append(o.workload == null ? "boot" : o.workload);
         if (o.n != null) sb.append(" n=").append(o.n);
@@ -85,7 +85,7 @@ final class BootCommand {
     private static void summary(Machine m, RunResult r, long wall, String append, boolean demo, Options o, PrintStream out) {
         out.flush();
         out.printf("%n== flatland boot: %s, -append \"%s\", -m %dM, %s, %s ==%n",
-                demo ? "demo kernel" : "kernel model", append, o.ramBytes >> 20,
+                demo ? "demo kernel" : "kernel model", ByteStrings.display(append), o.ramBytes >> 20,
                 o.accel.name().toLowerCase(), o.icount ? "icount" : "real time");
         List<PostPort.Milestone> ms = m.milestones();
         long start = m.hostStartNanos();

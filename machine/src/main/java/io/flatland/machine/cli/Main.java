@@ -4,6 +4,8 @@ import io.flatland.machine.Machine;
 import io.flatland.machine.MachineConfig;
 import io.flatland.machine.RunResult;
 import io.flatland.machine.loader.BadImageException;
+import io.flatland.machine.loader.ImageFile;
+import io.flatland.machine.loader.InitrdOption;
 
 import java.io.BufferedOutputStream;
 import java.io.FileOutputStream;
@@ -14,16 +16,16 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 
 /**
  * The {@code flatland} command: QEMU's way of booting a Multiboot kernel, plus
  * {@code flatland boot} for the embedded kernel model.
  *
- * <p>Exit statuses: 0 clean shutdown (or a guest halted for good), (v&lt;&lt;1)|1 from
- * isa-debug-exit, 2 bad arguments or image (one "flatland: " line on stderr), 3 triple fault
- * under -no-reboot, 4 --max-insns reached, 5 something Flatland does not implement.
+ * <p>Exit statuses: 0 clean shutdown, (v&lt;&lt;1)|1 from isa-debug-exit, 2 bad arguments or
+ * image (one "flatland: " line on stderr), 3 triple fault under -no-reboot, 4 --max-insns
+ * reached, 5 something Flatland does not implement, 6 the guest halted and nothing can wake
+ * it (QEMU would hang).
  */
 public final class Main {
     public static final int EXIT_USAGE = 2;
@@ -38,14 +40,18 @@ public final class Main {
               -kernel FILE            Multiboot v1 kernel (ELF32, or a.out kludge)
               -initrd "F1 ARGS,F2"    Multiboot modules, comma separated (",," is a comma)
               -append TEXT            kernel command line (after the kernel's file name)
-              -m SIZE                 RAM: MiB, or with K/M/G suffix (default 128M; 2M..3584M)
-              -serial stdio|file:PATH|none   COM1 (default stdio)
+              -m SIZE                 RAM: MiB, or with B/K/M/G suffix, 0x hex, fractions with a
+                                      suffix (1.5G); 0 = default 128M; 2M..3584M, rounded up to 8K
+              -serial stdio|file:PATH|null|none   COM1; a second -serial is COM2, and so on up to
+                                      COM4 (default: COM1 on stdio; none leaves its port out)
               -no-reboot              exit instead of rebooting on reset or triple fault
               -nographic, -display none, -device isa-debug-exit,iobase=0xf4,iosize=0x04
                                       accepted; isa-debug-exit is always present at 0xF4
             Flatland options:
-              -accel interp|jit       execution engine (default jit)
-              --icount                virtual time from instructions (1 insn = 1 ns): repeatable runs
+              -accel interp|jit       execution engine (default jit; QEMU's tcg means jit)
+              --icount                virtual time from instructions (1 insn = 1 ns): repeatable runs;
+                                      QEMU's -icount shift=0 and -icount auto mean the same, other
+                                      shifts are refused
               --max-insns N           stop after N instructions (exit status 4)
               --stats FILE            write counters and POST milestones as JSON
               --help                  this text
@@ -53,22 +59,30 @@ public final class Main {
               --workload W  --n N  --syscall int|sysenter|auto  --append TEXT
 
             exit status: 0 shutdown, (v<<1)|1 isa-debug-exit, 2 bad arguments or image,
-                         3 triple fault (-no-reboot), 4 --max-insns reached, 5 unimplemented
+                         3 triple fault (-no-reboot), 4 --max-insns reached, 5 unimplemented,
+                         6 guest halted and nothing can wake it (e.g. cli; hlt)
             """;
 
     private Main() { }
 
     public static void main(String[] args) {
         PrintStream out = new PrintStream(new FileOutputStream(java.io.FileDescriptor.out), false, StandardCharsets.UTF_8);
-        int status = run(args, System.in, out, System.err, Path.of(""));
+        int status = run(RawArgs.ofProcess(args), System.in, out, System.err, Path.of(""));
         out.flush();
         System.exit(status);
     }
 
-    /** The whole command, returning the exit status instead of exiting (tests call this). */
+    /**
+     * The whole command, returning the exit status instead of exiting (tests call this). The
+     * arguments are encoded as the platform would pass them to a process.
+     */
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Path cwd) {
+        return run(RawArgs.ofStrings(args), in, out, err, cwd);
+    }
+
+    /** The whole command on byte-string arguments ({@link ByteStrings}). */
+    static int run(List<String> list, InputStream in, PrintStream out, PrintStream err, Path cwd) {
         try {
-            List<String> list = Arrays.asList(args);
             if (!list.isEmpty() && list.get(0).equals("boot")) {
                 return BootCommand.run(list.subList(1, list.size()), in, out, err, cwd);
             }
@@ -79,18 +93,24 @@ public final class Main {
             }
             if (o.kernel == null) throw new UsageException("no kernel given: use -kernel FILE, or 'flatland boot' (see --help)");
             MachineConfig.Builder b = MachineConfig.builder()
-                    .kernel(o.kernel, readKernel(cwd, o.kernel))
-                    .append(o.append);
-            if (o.initrd != null) b.initrd(o.initrd, cwd.toAbsolutePath());
+                    .ram(o.ramBytes)
+                    .kernel(ByteStrings.bytes(o.kernel), ImageFile.read(ByteStrings.path(cwd, o.kernel), "kernel",
+                            ByteStrings.display(o.kernel), o.ramBytes));
+            if (o.append != null) b.append(ByteStrings.bytes(o.append));
+            // QEMU boots an empty -initrd "" without modules.
+            if (o.initrd != null && !o.initrd.isEmpty()) modules(b, o.initrd, o.ramBytes, cwd);
             return boot(o, b, in, out, err, cwd).exitStatus();
         } catch (UsageException | BadImageException e) {
             err.println("flatland: " + e.getMessage());
+            return EXIT_USAGE;
+        } catch (java.nio.file.InvalidPathException e) {
+            err.println("flatland: cannot use the path '" + e.getInput() + "': " + e.getReason());
             return EXIT_USAGE;
         } catch (UnsupportedOperationException e) {
             err.println("flatland: unimplemented: " + e.getMessage());
             return RunResult.STATUS_UNIMPLEMENTED;
         } catch (OutOfMemoryError e) {
-            err.println("flatland: out of host memory (try a smaller -m)");
+            err.println("flatland: out of host memory: " + e.getMessage() + " (try a smaller -m)");
             return EXIT_USAGE;
         } catch (RuntimeException e) {
             err.println("flatland: internal error: " + e);
@@ -98,15 +118,12 @@ public final class Main {
         }
     }
 
-    private static byte[] readKernel(Path cwd, String name) throws BadImageException {
-        Path p = cwd.toAbsolutePath().resolve(name);
-        try {
-            if (Files.isDirectory(p)) throw new BadImageException("cannot read kernel '" + name + "': is a directory");
-            return Files.readAllBytes(p);
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new BadImageException("cannot read kernel '" + name + "': no such file");
-        } catch (IOException e) {
-            throw new BadImageException("cannot read kernel '" + name + "': " + e.getMessage());
+    /** The -initrd modules, each file named by its bytes and its command line passed on unchanged. */
+    private static void modules(MachineConfig.Builder b, String initrd, long ram, Path cwd) throws BadImageException {
+        for (String cmdline : InitrdOption.split(initrd)) {
+            String file = InitrdOption.fileName(cmdline);
+            byte[] data = ImageFile.read(ByteStrings.path(cwd, file), "module", ByteStrings.display(file), ram);
+            b.module(ByteStrings.bytes(cmdline), data);
         }
     }
 
@@ -125,43 +142,90 @@ public final class Main {
 
     static Outcome bootAnd(Options o, MachineConfig.Builder b, InputStream in, PrintStream out, PrintStream err, Path cwd,
                            AfterRun after) throws UsageException, BadImageException {
-        OutputStream serialOut;
-        switch (o.serial) {
-            case "none" -> serialOut = null;
-            case "file" -> {
+        List<String> specs = o.serialPorts();
+        List<OutputStream> sinks = new java.util.ArrayList<>();
+        Thread hook = null;
+        try {
+            for (int i = 0; i < specs.size(); i++) {
+                String spec = specs.get(i);
+                OutputStream sink = null;
+                if (spec.equals("stdio")) {
+                    sink = new BufferedOutputStream(out, 8192);
+                } else if (spec.startsWith("file:")) {
+                    String file = spec.substring(5);
+                    try {
+                        sink = new BufferedOutputStream(Files.newOutputStream(ByteStrings.path(cwd, file)));
+                    } catch (IOException e) {
+                        throw new UsageException("-serial file:" + file + ": cannot open: " + ByteStrings.fromPlatform(String.valueOf(e.getMessage())));
+                    }
+                }
+                sinks.add(sink);
+                if (spec.equals("none")) b.noSerialPort(i + 1);
+                else b.serialPort(i + 1, sink, spec.equals("stdio") ? in : null);
+            }
+            b.ram(o.ramBytes).accel(o.accel).icount(o.icount).noReboot(o.noReboot).notes(err);
+            hook = flushOnExit(sinks, out);
+            long t0 = System.nanoTime();
+            try (Machine m = new Machine(b.build())) {
+                RunResult r = m.run(o.maxInsns);
+                long wall = System.nanoTime() - t0;
+                for (OutputStream sink : sinks) flushQuietly(sink);
+                report(r, err);
+                if (o.statsFile != null) {
+                    try {
+                        Files.writeString(ByteStrings.path(cwd, o.statsFile), m.statsJson(wall));
+                    } catch (IOException e) {
+                        err.println("flatland: cannot write --stats file: " + e.getMessage());
+                    }
+                }
+                if (after != null) after.accept(m, r, wall);
+                return new Outcome(r, r.exitStatus(), null, wall);
+            }
+        } finally {
+            for (int i = 0; i < sinks.size(); i++) {
+                if (specs.get(i).startsWith("file:")) closeQuietly(sinks.get(i));
+            }
+            if (hook != null) {
                 try {
-                    serialOut = new BufferedOutputStream(new FileOutputStream(cwd.toAbsolutePath().resolve(o.serialFile).toFile()));
-                } catch (IOException e) {
-                    throw new UsageException("-serial file:" + o.serialFile + ": cannot open: " + e.getMessage());
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException e) {
+                    // the JVM is already exiting: the hook is running or has run
                 }
             }
-            default -> serialOut = new BufferedOutputStream(out, 8192);
         }
-        b.ram(o.ramBytes).accel(o.accel).icount(o.icount).noReboot(o.noReboot).notes(err)
-                .serialOutput(serialOut)
-                .serialInput(o.serial.equals("stdio") ? in : null);
-        long t0 = System.nanoTime();
-        try (Machine m = new Machine(b.build())) {
-            RunResult r = m.run(o.maxInsns);
-            long wall = System.nanoTime() - t0;
-            if (serialOut != null) {
-                try {
-                    serialOut.flush();
-                    if (o.serial.equals("file")) serialOut.close();
-                } catch (IOException e) {
-                    // output is lost, nothing else to do
-                }
-            }
-            report(r, err);
-            if (o.statsFile != null) {
-                try {
-                    Files.writeString(cwd.toAbsolutePath().resolve(o.statsFile), m.statsJson(wall));
-                } catch (IOException e) {
-                    err.println("flatland: cannot write --stats file: " + e.getMessage());
-                }
-            }
-            if (after != null) after.accept(m, r, wall);
-            return new Outcome(r, r.exitStatus(), null, wall);
+    }
+
+    /**
+     * Makes a kill (SIGTERM, SIGINT, SIGHUP) flush what the guest wrote: the serial sinks
+     * buffer up to a newline or until the transmitter goes quiet, and the last partial line
+     * would otherwise be lost. The sinks are synchronized streams, so flushing from the hook's
+     * thread while the CPU thread still writes is safe.
+     */
+    static Thread flushOnExit(List<OutputStream> sinks, PrintStream out) {
+        List<OutputStream> copy = new java.util.ArrayList<>(sinks);
+        Thread hook = new Thread(() -> {
+            for (OutputStream sink : copy) flushQuietly(sink);
+            out.flush();
+        }, "flatland-flush-on-exit");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
+    }
+
+    private static void flushQuietly(OutputStream s) {
+        if (s == null) return;
+        try {
+            s.flush();
+        } catch (IOException e) {
+            // output is lost, nothing else to do
+        }
+    }
+
+    private static void closeQuietly(OutputStream s) {
+        if (s == null) return;
+        try {
+            s.close();
+        } catch (IOException e) {
+            // output is lost, nothing else to do
         }
     }
 
@@ -170,6 +234,7 @@ public final class Main {
             case UNIMPLEMENTED -> err.println("flatland: unimplemented: " + r.message());
             case BUDGET -> err.println("flatland: --max-insns reached");
             case TRIPLE_FAULT -> err.println("flatland: triple fault (guest crashed), exiting because of -no-reboot");
+            case HALTED -> err.println("flatland: " + r.message());
             default -> { }
         }
     }

@@ -14,9 +14,8 @@ final class Options {
     String initrd;
     String append;
     long ramBytes = MachineConfig.DEFAULT_RAM;
-    /** "stdio", "none" or a file path. */
-    String serial = "stdio";
-    String serialFile;
+    /** One entry per -serial, COM1 first: "stdio", "null", "none" or "file:PATH". Empty: COM1 on stdio. */
+    final List<String> serial = new java.util.ArrayList<>();
     boolean noReboot;
     Accel accel = Accel.JIT;
     String statsFile;
@@ -27,8 +26,6 @@ final class Options {
     String workload;
     String n;
     String syscall;
-
-    static final long MIB = 1L << 20;
 
     static Options parse(List<String> args, boolean bootCommand) throws UsageException {
         Options o = new Options();
@@ -47,7 +44,7 @@ final class Options {
                 case "-kernel" -> o.kernel = c.value(inlineValue);
                 case "-initrd" -> o.initrd = c.value(null);
                 case "-append" -> o.append = c.value(null);
-                case "-m" -> o.ramBytes = parseRam(c.value(inlineValue));
+                case "-m" -> o.ramBytes = RamSizeOption.parse(c.value(inlineValue));
                 case "-serial" -> o.serial(c.value(inlineValue));
                 case "-no-reboot" -> o.noReboot = true;
                 case "-nographic" -> { }
@@ -66,7 +63,9 @@ final class Options {
                 }
                 case "-stats" -> o.statsFile = c.value(inlineValue);
                 case "-icount" -> {
-                    if (inlineValue != null) throw new UsageException("--icount takes no value");
+                    // Flatland's --icount takes no value; QEMU's -icount takes one (shift=0, auto, ...).
+                    String v = inlineValue != null ? inlineValue : c.optionalValue();
+                    if (v != null) IcountOption.check(v);
                     o.icount = true;
                 }
                 case "-max-insns" -> o.maxInsns = positiveLong(c.value(inlineValue), "--max-insns");
@@ -100,6 +99,12 @@ final class Options {
 
         String next() { return current = args.get(i++); }
 
+        /** The next argument if it is not an option (QEMU's -icount VALUE), else null. */
+        String optionalValue() {
+            if (i < args.size() && !args.get(i).startsWith("-")) return args.get(i++);
+            return null;
+        }
+
         String value(String inline) throws UsageException {
             if (inline != null) return inline;
             if (i >= args.size()) throw new UsageException(current + " needs a value");
@@ -112,15 +117,25 @@ final class Options {
         return v;
     }
 
+    /**
+     * Each -serial takes the next port, COM1 first, as in QEMU: "none" leaves its port out,
+     * "null" has a port whose output is dropped. Like QEMU, only one port can use stdio.
+     */
     private void serial(String v) throws UsageException {
-        if (v.equals("stdio") || v.equals("none") || v.equals("null")) {
-            serial = v.equals("null") ? "none" : v;
-        } else if (v.startsWith("file:") && v.length() > 5) {
-            serial = "file";
-            serialFile = v.substring(5);
-        } else {
-            throw new UsageException("-serial " + v + ": use stdio, file:PATH or none");
+        if (v.equals("stdio") && serial.contains("stdio")) {
+            throw new UsageException("-serial stdio: standard input and output can serve only one serial port");
         }
+        if (v.equals("stdio") || v.equals("none") || v.equals("null") || v.startsWith("file:") && v.length() > 5) {
+            serial.add(v);
+        } else {
+            throw new UsageException("-serial " + v + ": use stdio, file:PATH, null or none");
+        }
+    }
+
+    /** The -serial values for COM1..COM4 (COM1 on stdio when none was given; QEMU ignores more than four). */
+    List<String> serialPorts() {
+        if (serial.isEmpty()) return List.of("stdio");
+        return serial.subList(0, Math.min(serial.size(), 4));
     }
 
     private static void device(String v) throws UsageException {
@@ -145,38 +160,6 @@ final class Options {
                 default -> throw new UsageException("-device isa-debug-exit: unknown property '" + name + "'");
             }
         }
-    }
-
-    /** QEMU's -m: a number of MiB, or a number with a K/M/G suffix (also as "size=..."). */
-    static long parseRam(String v) throws UsageException {
-        String s = v.startsWith("size=") ? v.substring(5) : v;
-        if (s.isEmpty()) throw new UsageException("-m: empty size");
-        long unit = MIB;
-        char last = Character.toUpperCase(s.charAt(s.length() - 1));
-        if (Character.isLetter(last)) {
-            unit = switch (last) {
-                case 'K' -> 1L << 10;
-                case 'M' -> MIB;
-                case 'G' -> 1L << 30;
-                case 'T' -> 1L << 40;
-                default -> throw new UsageException("-m " + v + ": unknown size suffix '" + s.charAt(s.length() - 1) + "'");
-            };
-            s = s.substring(0, s.length() - 1);
-        }
-        long n;
-        try {
-            n = Long.parseLong(s);
-        } catch (NumberFormatException e) {
-            throw new UsageException("-m " + v + ": not a size");
-        }
-        if (n <= 0 || n > (MachineConfig.MAX_RAM * 2) / unit + 1) {
-            throw new UsageException("-m " + v + ": RAM must be between 2 MiB and 3584 MiB");
-        }
-        long bytes = n * unit;
-        if (bytes < MachineConfig.MIN_RAM) throw new UsageException("-m " + v + ": too small, Flatland needs at least 2 MiB");
-        if (bytes > MachineConfig.MAX_RAM) throw new UsageException("-m " + v + ": too large, at most 3584 MiB (3.5 GiB)");
-        if ((bytes & 0xFFF) != 0) throw new UsageException("-m " + v + ": not a multiple of 4 KiB");
-        return bytes;
     }
 
     private static long positiveLong(String v, String opt) throws UsageException {

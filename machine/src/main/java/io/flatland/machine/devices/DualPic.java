@@ -13,10 +13,21 @@ public final class DualPic implements IoDevice {
     public final Pic8259 slave;
     private boolean intr;
     private long spurious;
+    /** Brings the timers up to now before the guest reads a register (see {@link #beforeRead}). */
+    private Runnable beforeRead = () -> { };
 
     public DualPic() {
         master = new Pic8259(true, this::update);
         slave = new Pic8259(false, this::update);
+    }
+
+    /**
+     * Called before every guest read of the PICs: the machine delivers the timer edges that
+     * have happened by now, so IRR (and the poll command) show them even when the periodic
+     * service has not run yet, as on hardware where the edge latches when it happens.
+     */
+    public void beforeRead(Runnable r) {
+        beforeRead = r;
     }
 
     public void attach(IoBus io) {
@@ -102,6 +113,7 @@ public final class DualPic implements IoDevice {
 
     @Override
     public int in(int port, int size) {
+        beforeRead.run();
         Pic8259 pic = (port & 0x80) != 0 ? slave : master;
         return pic.read(port & 1);
     }

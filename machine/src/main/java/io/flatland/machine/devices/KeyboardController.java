@@ -9,9 +9,10 @@ import io.flatland.cpu.IoDevice;
  * The minimum of an 8042 keyboard controller (0x60 data, 0x64 status/command) that
  * guests without a keyboard still touch: the status register reports an empty input
  * buffer (so "wait until the controller is ready" loops end) and the system flag; command
- * 0xFE pulses the reset line; 0xD1 writes the output port (bit 0 low = reset, bit 1 = A20);
- * 0x20/0x60 read and write the command byte; 0xAA (self test) answers 0x55; 0xAB
- * (interface test) answers 0; 0xD0 reads the output port. No keyboard is attached.
+ * 0xFE pulses the reset line; 0xD1 writes the output port (bit 0 low = reset, bit 1 drives
+ * the A20 gate); 0xDD/0xDF disable/enable A20; 0x20/0x60 read and write the command byte;
+ * 0xAA (self test) answers 0x55; 0xAB (interface test) answers 0; 0xD0 reads the output
+ * port (0xCF after power-on, as QEMU's). No keyboard is attached.
  */
 public final class KeyboardController implements IoDevice {
     static final int STATUS_OBF = 0x01, STATUS_SYS = 0x04, STATUS_CMD = 0x08;
@@ -20,7 +21,9 @@ public final class KeyboardController implements IoDevice {
     private int output = -1;        // byte waiting in the output buffer, or -1
     private int pendingCommand;     // command waiting for its data byte on 0x60
     private int commandByte = 0x45; // translate, system flag, keyboard interrupt (a BIOS leaves this)
-    private int outputPort = 0x03;  // A20 on, not in reset
+    /** Reset line high (bit 0), A20 on (bit 1), the rest as QEMU reports it. */
+    private static final int OUTPUT_PORT_RESET = 0xCF;
+    private int outputPort = OUTPUT_PORT_RESET;
     private boolean lastWasCommand;
 
     public KeyboardController(Cpu cpu) {
@@ -66,6 +69,8 @@ public final class KeyboardController implements IoDevice {
             case 0xAA -> output = 0x55;
             case 0xAB -> output = 0x00;
             case 0xD0 -> output = outputPort;
+            case 0xDD -> setA20(false);
+            case 0xDF -> setA20(true);
             case 0xFE -> cpu.exitRequest = ExitReason.RESET;
             default -> {
                 // 0xF0-0xFF pulse output-port lines; bit 0 is the reset line.
@@ -76,14 +81,20 @@ public final class KeyboardController implements IoDevice {
 
     private void writeOutputPort(int value) {
         outputPort = value;
+        cpu.mmu.setA20((value & 2) != 0);
         if ((value & 1) == 0) cpu.exitRequest = ExitReason.RESET;
+    }
+
+    private void setA20(boolean on) {
+        outputPort = on ? outputPort | 2 : outputPort & ~2;
+        cpu.mmu.setA20(on);
     }
 
     public void reset() {
         output = -1;
         pendingCommand = 0;
         commandByte = 0x45;
-        outputPort = 0x03;
+        outputPort = OUTPUT_PORT_RESET;
         lastWasCommand = false;
     }
 }

@@ -137,7 +137,11 @@ public final class Pit8254 implements IoDevice {
 
     /**
      * Delivers channel 0's OUT rising edges up to now to IRQ0 (several edges since the last
-     * call merge into one request, as the 8259 latches one per line).
+     * call merge into one request, as the 8259 latches one per line). Called by the
+     * machine's periodic service, before every access to the PIT, and before the guest reads
+     * the PIC, so a latched request is there whenever the guest can look for it, in either
+     * time mode. (Under --icount the service runs at every edge, so the extra calls find
+     * nothing to deliver.)
      */
     public void advance() {
         long now = nowTick();
@@ -175,6 +179,9 @@ public final class Pit8254 implements IoDevice {
 
     @Override
     public int in(int port, int size) {
+        // Edges that happened since the machine last serviced the timer reach the PIC before
+        // the guest sees the counter: in real-time mode that can be many wraps ago.
+        advance();
         int i = port & 3;
         if (i == 3) return 0xFF;                 // the control register cannot be read
         Channel c = ch[i];
@@ -205,6 +212,7 @@ public final class Pit8254 implements IoDevice {
 
     @Override
     public void out(int port, int size, int value) {
+        advance();                                // edges due under the old programming come first
         value &= 0xFF;
         int i = port & 3;
         if (i == 3) {

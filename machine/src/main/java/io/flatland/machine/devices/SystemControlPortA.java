@@ -6,9 +6,10 @@ import io.flatland.cpu.IoBus;
 import io.flatland.cpu.IoDevice;
 
 /**
- * Port 0x92 ("fast A20" / PS/2 system control port A): bit 1 is the A20 gate, and a 0-to-1
- * transition of bit 0 resets the CPU. Flatland keeps A20 enabled (Multiboot guests start
- * with it on); the bit is remembered so reads return what was written.
+ * Port 0x92 ("fast A20" / PS/2 system control port A): bit 1 drives the A20 gate, and a
+ * 0-to-1 transition of bit 0 resets the CPU. As in QEMU, every write drives the gate (the
+ * 8042's output port drives the same line: the last writer wins) and reads return the
+ * value written, which is 0x02 after the firmware enabled A20.
  */
 public final class SystemControlPortA implements IoDevice {
     private final Cpu cpu;
@@ -31,6 +32,7 @@ public final class SystemControlPortA implements IoDevice {
     public void out(int port, int size, int v) {
         boolean resetEdge = (v & 1) != 0 && (value & 1) == 0;
         value = v & 0xFF;
+        cpu.mmu.setA20((value & 2) != 0);
         if (resetEdge) cpu.exitRequest = ExitReason.RESET;
     }
 

@@ -40,6 +40,8 @@ public final class Uart16550 implements IoDevice {
     private final byte[] rx = new byte[FIFO_SIZE];
     private int rxHead, rxCount;
     private long transmitted;
+    /** Bytes handed to the sink since it was last flushed. */
+    private long unflushed;
 
     /**
      * @param sink  where transmitted bytes go, or null to drop them
@@ -155,7 +157,8 @@ public final class Uart16550 implements IoDevice {
         } else if (sink != null) {
             try {
                 sink.write(value);
-                if (value == '\n') sink.flush();
+                unflushed++;
+                if (value == '\n') flush();
             } catch (IOException e) {
                 // A closed sink loses output the way a disconnected cable would.
             }
@@ -224,8 +227,14 @@ public final class Uart16550 implements IoDevice {
         irq.set(id != IIR_NO_INT);
     }
 
+    /**
+     * Pushes buffered output to its destination. The UART does that at every newline; the
+     * machine does it when the transmitter has gone quiet ({@link SerialPorts#serviceOutput}),
+     * when the CPU halts and when the run ends.
+     */
     public void flush() {
         if (sink == null) return;
+        unflushed = 0;
         try {
             sink.flush();
         } catch (IOException e) {
@@ -234,6 +243,9 @@ public final class Uart16550 implements IoDevice {
     }
 
     public long transmitted() { return transmitted; }
+
+    /** True if bytes were written since the last flush (they may sit in the sink's buffer). */
+    public boolean outputPending() { return unflushed != 0; }
 
     public void reset() {
         ier = lcr = mcr = scr = 0;

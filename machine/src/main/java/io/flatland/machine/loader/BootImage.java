@@ -62,24 +62,27 @@ public final class BootImage {
         return (memoryMap.memUpperKiB() & 0xFFFF0000) | 0x511;
     }
 
-    void writeTo(PhysicalMemory ram) {
-        // A few BIOS data area words SeaBIOS sets that kernels are known to read:
-        // COM1's base, the EBDA segment and the base memory size in KiB.
-        ram.write16(0x400, 0x3F8);
+    /** @param comBases the I/O bases of the serial ports that exist, in COM order */
+    void writeTo(PhysicalMemory ram, int[] comBases) {
+        // A few BIOS data area words SeaBIOS sets that kernels are known to read: the serial
+        // ports it found (listed without gaps, and counted in bits 9-11 of the equipment
+        // word), the EBDA segment and the base memory size in KiB.
+        for (int i = 0; i < 4; i++) ram.write16(0x400 + 2 * i, i < comBases.length ? comBases[i] : 0);
+        ram.write16(0x410, ram.read16(0x410) & ~0x0E00 | Math.min(comBases.length, 4) << 9);
         ram.write16(0x40E, 0x9FC0);
         ram.write16(0x413, memoryMap.memLowerKiB());
         for (int i = 0; i < GDT.length; i++) {
             ram.write32(GDT_BASE + 8 * i, (int) GDT[i]);
             ram.write32(GDT_BASE + 8 * i + 4, (int) (GDT[i] >>> 32));
         }
+        ram.fill(MultibootLoader.E820_ADDR, 0x600, 0);
+        ram.load(MultibootLoader.E820_ADDR, e820, 0, e820.length);
+        ram.load(MultibootLoader.MBI_ADDR, mbi, 0, mbi.length);
+        // The kernel buffer comes last, as QEMU's option ROM copies it after filling in the
+        // E820 map and the info structure: a kernel loaded over 0x9000-0x95FF keeps its bytes.
         // The whole buffer is written, zeros included (BSS, padding, gaps between segments).
         long end = Math.min(bufStart + bufSize, ram.size());
         ram.fill(bufStart, end - bufStart, 0);
         for (Chunk c : chunks) ram.load(c.address(), c.data(), c.offset(), c.length());
-        ram.fill(E820_ADDR_RANGE_START, 0x600, 0);
-        ram.load(MultibootLoader.E820_ADDR, e820, 0, e820.length);
-        ram.load(MultibootLoader.MBI_ADDR, mbi, 0, mbi.length);
     }
-
-    private static final long E820_ADDR_RANGE_START = MultibootLoader.E820_ADDR;
 }

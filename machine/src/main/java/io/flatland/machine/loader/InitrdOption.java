@@ -47,6 +47,16 @@ public final class InitrdOption {
         return sp < 0 ? commandLine : commandLine.substring(0, sp);
     }
 
+    /** Length in bytes of the {@code -initrd} text {@link #join} would make of these command lines. */
+    public static long joinedLength(List<byte[]> commandLines) {
+        long n = Math.max(0, commandLines.size() - 1);          // the separating commas
+        for (byte[] s : commandLines) {
+            n += s.length;
+            for (byte b : s) if (b == ',') n++;                 // each literal comma is doubled
+        }
+        return n;
+    }
+
     /** The {@code -initrd} string that {@link #split} turns back into {@code commandLines}. */
     public static String join(List<String> commandLines) {
         StringBuilder sb = new StringBuilder();

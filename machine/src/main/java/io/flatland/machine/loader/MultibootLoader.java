@@ -23,7 +23,8 @@ import java.util.List;
  *     the raw -initrd text; rounded up to 4 KiB; then each module, each rounded up to 4 KiB.</li>
  * <li>The info structure is at 0x9500 and the E820 map (20-byte entries with a leading
  *     size field, 24 bytes apart) at 0x9000; flags = mem | boot device | cmdline | mods |
- *     mmap | loader name, boot device 0x8000FFFF.</li>
+ *     mmap | loader name, boot device 0x8000FFFF. They are written before the kernel's
+ *     buffer, so a kernel loaded over them keeps its own bytes, as under QEMU.</li>
  * </ul>
  */
 public final class MultibootLoader {
@@ -37,10 +38,28 @@ public final class MultibootLoader {
     static final int FLAG_MEMORY = 1, FLAG_BOOT_DEVICE = 2, FLAG_CMDLINE = 4, FLAG_MODULES = 8,
             FLAG_MMAP = 64, FLAG_LOADER_NAME = 512;
     static final int HEADER_AOUT_KLUDGE = 1 << 16;
+    /** magic, flags, checksum, then header/load/load_end/bss_end/entry addresses. */
+    static final int AOUT_HEADER_SIZE = 32;
     private static final int PAGE = 4096;
 
-    /** A boot module: its whole command line (file name first) and its bytes. */
-    public record Module(String commandLine, byte[] data) { }
+    /**
+     * A boot module: its whole command line (file name first) as the bytes the guest gets,
+     * and its contents. (Bytes, not a String: QEMU passes the command line through unchanged,
+     * whatever the host's locale.)
+     */
+    public record Module(byte[] commandLine, byte[] data) {
+        /** A module whose command line is {@code commandLine} in UTF-8. */
+        public Module(String commandLine, byte[] data) {
+            this(commandLine.getBytes(StandardCharsets.UTF_8), data);
+        }
+
+        /** The file part: the bytes before the first space. */
+        byte[] fileName() {
+            int sp = 0;
+            while (sp < commandLine.length && commandLine[sp] != ' ') sp++;
+            return java.util.Arrays.copyOf(commandLine, sp);
+        }
+    }
 
     private MultibootLoader() { }
 
@@ -66,6 +85,13 @@ public final class MultibootLoader {
      * @param append     the -append text, or null
      */
     public static BootImage prepare(byte[] kernel, String kernelPath, String append, List<Module> modules, long ramSize)
+            throws BadImageException {
+        return prepare(kernel, kernelPath.getBytes(StandardCharsets.UTF_8),
+                append == null ? null : append.getBytes(StandardCharsets.UTF_8), modules, ramSize);
+    }
+
+    /** {@link #prepare(byte[], String, String, List, long)} with the kernel path and -append as the guest's bytes. */
+    public static BootImage prepare(byte[] kernel, byte[] kernelPath, byte[] append, List<Module> modules, long ramSize)
             throws BadImageException {
         E820Map map = new E820Map(ramSize);
         long ramTop = map.below4g();
@@ -94,6 +120,10 @@ public final class MultibootLoader {
             kernelSize = elf.high() - elf.low();
             entry = elf.entry;
         } else {
+            // The a.out-kludge fields follow the 12 bytes findHeader checked: they must be in the file too.
+            if (kernel.length < h + AOUT_HEADER_SIZE) {
+                throw new BadImageException("the Multiboot header (a.out kludge, flag 16) is cut off by the end of the kernel file");
+            }
             long headerAddr = u32(kernel, h + 12);
             loadAddr = u32(kernel, h + 16);
             long loadEnd = u32(kernel, h + 20);
@@ -127,11 +157,13 @@ public final class MultibootLoader {
 
         // The buffer QEMU hands to its option ROM, starting at the kernel's load address.
         long mbinfoOff = pageAlign(kernelSize);
-        String initrdRaw = modules.isEmpty() ? null : InitrdOption.join(modules.stream().map(Module::commandLine).toList());
-        byte[] path = kernelPath.getBytes(StandardCharsets.UTF_8);
-        byte[] kcmd = ((kernelPath) + " " + (append == null ? "" : append)).getBytes(StandardCharsets.UTF_8);
-        long cmdlineLen = path.length + 1 + (append == null ? 0 : append.getBytes(StandardCharsets.UTF_8).length) + 1;
-        if (initrdRaw != null) cmdlineLen += initrdRaw.getBytes(StandardCharsets.UTF_8).length + 1;
+        byte[] path = kernelPath;
+        byte[] kcmd = new byte[path.length + 1 + (append == null ? 0 : append.length)];
+        System.arraycopy(path, 0, kcmd, 0, path.length);
+        kcmd[path.length] = ' ';
+        if (append != null) System.arraycopy(append, 0, kcmd, path.length + 1, append.length);
+        long cmdlineLen = path.length + 1 + (append == null ? 0 : append.length) + 1;
+        if (!modules.isEmpty()) cmdlineLen += InitrdOption.joinedLength(modules.stream().map(Module::commandLine).toList()) + 1;
         long infoSize = cmdlineLen + (long) MOD_SIZE * modules.size() + LOADER_NAME.length() + 1;
         long bufSize = pageAlign(mbinfoOff + infoSize);
         byte[] info = new byte[(int) infoSize];
@@ -142,7 +174,7 @@ public final class MultibootLoader {
         long[] modStart = new long[modules.size()];
         for (int i = 0; i < modules.size(); i++) {
             Module m = modules.get(i);
-            byte[] s = m.commandLine().getBytes(StandardCharsets.UTF_8);
+            byte[] s = m.commandLine();
             long stringAddr = loadAddr + mbinfoOff + nextString;
             System.arraycopy(s, 0, info, nextString, s.length);
             nextString += s.length + 1;
@@ -150,7 +182,7 @@ public final class MultibootLoader {
             long end = start + m.data().length;
             if (end > ramTop) {
                 throw new BadImageException(String.format("module \"%s\" (%d bytes) does not fit in RAM (%d MiB)",
-                        InitrdOption.fileName(m.commandLine()), m.data().length, ramTop >> 20));
+                        new String(m.fileName(), StandardCharsets.UTF_8), m.data().length, ramTop >> 20));
             }
             put32(info, i * MOD_SIZE, start);
             put32(info, i * MOD_SIZE + 4, end);
@@ -209,8 +241,13 @@ public final class MultibootLoader {
         b[off + 3] = (byte) (v >> 24);
     }
 
-    /** Writes {@code image} into RAM (again, after a reset). */
+    /** Writes {@code image} into RAM (again, after a reset), with COM1 as the only serial port. */
     public static void load(BootImage image, PhysicalMemory ram) {
-        image.writeTo(ram);
+        load(image, ram, new int[] {0x3F8});
+    }
+
+    /** Writes {@code image} into RAM; {@code comBases} are the serial ports the firmware found. */
+    public static void load(BootImage image, PhysicalMemory ram, int[] comBases) {
+        image.writeTo(ram, comBases);
     }
 }

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The command line: bad inputs give status 2 and one "flatland: " line; good ones run. */
@@ -59,6 +60,7 @@ class MainTest {
         assertBad("-kernel", "k", "-m", "abc");
         assertBad("-kernel", "k", "-m", "64X");
         assertBad("-kernel", "k", "-serial", "tcp:1234");
+        assertBad("-kernel", "k", "-serial", "file:");
         assertBad("-kernel", "k", "-display", "gtk");
         assertBad("-kernel", "k", "-device", "e1000");
         assertBad("-kernel", "k", "-device", "isa-debug-exit,iobase=0x501");
@@ -88,6 +90,52 @@ class MainTest {
         assertBad("-kernel", "good.elf", "-initrd", "nomodule");
         write("big.bin", new byte[3 << 20]);
         assertBad("-kernel", "good.elf", "-initrd", "big.bin", "-m", "2");
+    }
+
+    @Test
+    void imagesLargerThanRamAreRefusedBeforeTheyAreRead() throws IOException {
+        long t0 = System.nanoTime();
+        assertBad("-kernel", "/dev/zero");                      // endless: read only up to the RAM size
+        assertTrue(err.contains("larger than the guest's RAM (128 MiB"), err);
+        assertBad("-kernel", "/dev/zero", "-m", "2");
+        assertTrue(err.contains("(2 MiB"), err);
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(dir.resolve("sparse.bin").toFile(), "rw")) {
+            f.setLength(1L << 40);                             // 1 TiB, sparse: reading it would take hours
+        }
+        assertBad("-kernel", "sparse.bin");
+        assertTrue(err.contains("sparse.bin") && err.contains("larger than"), err);
+        write("good.elf", TestImages.elf(0x100000, new byte[] {(byte) 0xF4}, 0));
+        assertBad("-kernel", "good.elf", "-initrd", "sparse.bin arg");
+        assertTrue(err.contains("module 'sparse.bin'"), err);
+        assertTrue(System.nanoTime() - t0 < 20_000_000_000L, "refused without reading everything");
+    }
+
+    /** Writes "one" to COM1 (0x3F8) and "two" to COM2 (0x2F8), without polling LSR, then exits. */
+    private static byte[] twoPortsKernel() {
+        java.io.ByteArrayOutputStream code = new java.io.ByteArrayOutputStream();
+        for (String[] w : new String[][] {{"3F8", "one\n"}, {"2F8", "two\n"}}) {
+            int port = Integer.parseInt(w[0], 16);
+            code.writeBytes(new byte[] {0x66, (byte) 0xBA, (byte) port, (byte) (port >> 8)});     // mov dx, port
+            for (char c : w[1].toCharArray()) code.writeBytes(new byte[] {(byte) 0xB0, (byte) c, (byte) 0xEE});  // mov al, c; out dx, al
+        }
+        code.writeBytes(new byte[] {(byte) 0xB0, 0x10, (byte) 0xE6, (byte) 0xF4, (byte) 0xFA, (byte) 0xF4});  // exit 0x10; cli; hlt
+        return DemoKernel.aout(code.toByteArray());
+    }
+
+    @Test
+    void eachSerialOptionIsTheNextComPort() throws IOException {
+        write("two.bin", twoPortsKernel());
+        assertEquals(33, run("-kernel", "two.bin", "-serial", "stdio", "-serial", "file:com2.txt"), err);
+        assertEquals("one\n", out);
+        assertEquals("two\n", Files.readString(dir.resolve("com2.txt")));
+        assertEquals(33, run("-kernel", "two.bin", "-serial", "none", "-serial", "stdio"), err);
+        assertEquals("two\n", out, "-serial none keeps COM1's slot: stdio is COM2");
+        assertEquals(33, run("-kernel", "two.bin", "-serial", "null", "-serial", "stdio", "-serial", "null", "-serial", "null",
+                "-serial", "file:fifth.txt"), err);
+        assertEquals("two\n", out);
+        assertEquals(33, run("-kernel", "two.bin"), err);
+        assertEquals("one\n", out, "by default only COM1 exists, on stdio");
+        assertBad("-kernel", "two.bin", "-serial", "stdio", "-serial", "stdio");
     }
 
     @Test
@@ -129,10 +177,54 @@ class MainTest {
 
     @Test
     void ramSizes() throws UsageException {
-        assertEquals(64L << 20, Options.parseRam("64"));
-        assertEquals(128L << 20, Options.parseRam("128M"));
-        assertEquals(1L << 30, Options.parseRam("1G"));
-        assertEquals(2L << 20, Options.parseRam("2048K"));
-        assertEquals(3584L << 20, Options.parseRam("3584"));
+        assertEquals(64L << 20, RamSizeOption.parse("64"));
+        assertEquals(128L << 20, RamSizeOption.parse("128M"));
+        assertEquals(1L << 30, RamSizeOption.parse("1G"));
+        assertEquals(2L << 20, RamSizeOption.parse("2048K"));
+        assertEquals(3584L << 20, RamSizeOption.parse("3584"));
+    }
+
+    /** Sizes as QEMU 7.2 reads them (mem_upper observed with the mbinfo kernel under each -m). */
+    @Test
+    void ramSizesInQemuSpellings() throws UsageException {
+        assertEquals(128L << 20, RamSizeOption.parse("0"), "-m 0: QEMU's default");
+        assertEquals(128L << 20, RamSizeOption.parse("size=0"));
+        assertEquals(1536L << 20, RamSizeOption.parse("1.5G"));
+        assertEquals(16L << 20, RamSizeOption.parse("0x10"), "hex MiB");
+        assertEquals(16L << 20, RamSizeOption.parse("0x10M"));
+        assertEquals(2056L << 10, RamSizeOption.parse("2049K"), "rounded up to 8 KiB");
+        for (String bad : new String[] {"1.5", "64.5", "0x", "1.5X", "-1", "0x1.8G", ""}) {
+            assertThrows(UsageException.class, () -> RamSizeOption.parse(bad), bad);
+        }
+    }
+
+    @Test
+    void qemuSpellingsRun() throws IOException {
+        write("demo.bin", DemoKernel.image());
+        String[] common = {"-kernel", "demo.bin", "-serial", "none", "-no-reboot"};
+        String[][] spellings = {
+            {"-m", "0"}, {"-m", "1.5G"}, {"-m", "0x10"}, {"-initrd", ""}, {"-accel", "tcg"}, {"-accel", "tcg,thread=single"},
+            {"-icount", "shift=0"}, {"-icount", "0"}, {"-icount", "auto"}, {"-icount", "shift=auto,sleep=off"},
+            {"--icount=shift=0"}, {"--icount"},
+        };
+        for (String[] sp : spellings) {
+            String[] args = Arrays.copyOf(common, common.length + sp.length);
+            System.arraycopy(sp, 0, args, common.length, sp.length);
+            assertEquals(33, run(args), Arrays.toString(sp) + ": " + err);
+        }
+        assertBad("-kernel", "demo.bin", "-icount", "shift=3");
+        assertTrue(err.contains("shift=0"), "says what Flatland does: " + err);
+        assertBad("-kernel", "demo.bin", "-icount", "shift=0,align=on");
+        assertBad("-kernel", "demo.bin", "-accel", "kvm");
+    }
+
+    @Test
+    void everyCommandAnswersHelp() {
+        assertEquals(0, run("--help"));
+        assertTrue(out.startsWith("usage:"), out);
+        assertEquals(0, run("boot", "--help"));
+        assertTrue(out.startsWith("usage:"), out);
+        assertEquals(0, run("-help"));
+        assertEquals(0, run("-h"));
     }
 }

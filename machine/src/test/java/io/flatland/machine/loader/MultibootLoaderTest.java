@@ -193,6 +193,43 @@ class MultibootLoaderTest {
         assertTrue(rejected(good, 2 * MIB, huge).contains("does not fit"));
     }
 
+    /** An a.out-kludge image: header at offset 0 loaded at 1 MiB, then {@code body}. */
+    private static byte[] aout(int loadEnd, int bssEnd, byte[] body) {
+        byte[] k = new byte[32 + body.length];
+        int flags = 0x00010000;
+        TestImages.put32(k, 0, TestImages.MB_MAGIC);
+        TestImages.put32(k, 4, flags);
+        TestImages.put32(k, 8, -(TestImages.MB_MAGIC + flags));
+        TestImages.put32(k, 12, 0x100000);
+        TestImages.put32(k, 16, 0x100000);
+        TestImages.put32(k, 20, loadEnd);
+        TestImages.put32(k, 24, bssEnd);
+        TestImages.put32(k, 28, 0x100020);
+        System.arraycopy(body, 0, k, 32, body.length);
+        return k;
+    }
+
+    @Test
+    void truncatedAoutKludgeImagesAreRejectedWithAMessage() {
+        // Cut after the checksum, in the middle of the addresses, and short of load_end_addr:
+        // every cut is a one-line BadImageException, never an index error.
+        int[][] fields = {{0, 0}, {0x100040, 0}, {0x100040, 0x100100}, {0x7FFFFFF0, 0}, {0, 0x100010}};
+        for (int[] f : fields) {
+            byte[] full = aout(f[0], f[1], new byte[32]);
+            for (int len = 12; len < full.length; len++) {
+                byte[] k = Arrays.copyOf(full, len);
+                try {
+                    MultibootLoader.prepare(k, "k", null, List.of(), 64 * MIB);
+                } catch (BadImageException e) {
+                    assertTrue(!e.getMessage().contains("\n"), "one line");
+                } catch (RuntimeException e) {
+                    throw new AssertionError("length " + len + ", load_end " + Integer.toHexString(f[0]) + ": " + e, e);
+                }
+            }
+        }
+        assertTrue(rejected(Arrays.copyOf(aout(0, 0, new byte[0]), 20), 64 * MIB, List.of()).contains("cut off"));
+    }
+
     @Test
     void initrdSplitsOnCommasWithDoubledCommaAsLiteral() throws BadImageException {
         assertEquals(List.of("a,b c", "d"), InitrdOption.split("a,,b c,d"));
