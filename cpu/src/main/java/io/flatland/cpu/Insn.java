@@ -37,9 +37,10 @@ public final class Insn {
     public int imm, imm2;
 
     /**
-     * For the JIT (see {@link Interpreter#runUntilEntry}): how often the interpreter began a
-     * basic block here, and the translation that starts here (null: none yet). Neither is part
-     * of the decoded instruction; both die with it when its code page is written.
+     * For the JIT (see {@link Interpreter#runUntilEntry}): how many instructions the interpreter
+     * ran from here when a basic block began here (negative: no longer counted), and the
+     * translation that starts here (null: none yet). Neither is part of the decoded
+     * instruction; both die with it when its code page is written.
      */
     public int heat;
     public Translation entry;

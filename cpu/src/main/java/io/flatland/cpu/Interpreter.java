@@ -36,8 +36,9 @@ public final class Interpreter {
     public DecodeCache decodeCache() { return cache; }
 
     /**
-     * While {@link #runUntilEntry} runs: count block entries in {@link Insn#heat} and stop in
-     * front of an entry that has a translation or has become hot (more than {@link #hot} entries).
+     * While {@link #runUntilEntry} runs: count in {@link Insn#heat} the instructions run from
+     * each block entry on, and stop in front of an entry that has a translation or has become
+     * hot (more than {@link #hot} instructions run from it).
      */
     private boolean entries;
     private int hot;
@@ -47,12 +48,16 @@ public final class Interpreter {
     private boolean mayStop;
     /** Where {@link #runUntilEntry} stopped (null: it stopped for another reason). */
     private Insn stoppedAt;
+    /** The block entry the instructions now running are counted for, and the count when it began. */
+    private Insn counted;
+    private long countedFrom;
 
     /**
      * Runs like {@link #run}, for the JIT's dispatcher: interprets cold code at full speed and
      * returns {@link ExitReason#BUDGET} in front of a basic block that has a translation
-     * ({@link Insn#entry}) or that has now begun more than {@code hot} times ({@link Insn#heat}
-     * counts them); {@link #stoppedAt} tells which. The instruction at CS:EIP when it is
+     * ({@link Insn#entry}) or from which more than {@code hot} instructions have now run
+     * ({@link Insn#heat} counts them: what translating the code there would pay back);
+     * {@link #stoppedAt} tells which. The instruction at CS:EIP when it is
      * called always runs (the dispatcher calls it where it could not run a translation). An
      * entry stays hot (it stops there each time) until the dispatcher changes its heat.
      */
@@ -62,10 +67,12 @@ public final class Interpreter {
         atEntry = true;
         mayStop = false;
         stoppedAt = null;
+        counted = null;
         try {
             return run(cpu, maxInstructions);
         } finally {
             entries = false;
+            credit();
         }
     }
 
@@ -81,12 +88,26 @@ public final class Interpreter {
      */
     private boolean stopAt(Insn in) {
         atEntry = false;
-        if (!entries || in == scratch) return false;
-        if ((in.entry != null || ++in.heat > hot) && mayStop) {
+        if (!entries) return false;
+        credit();
+        if (in == scratch) return false;
+        if ((in.entry != null || in.heat > hot) && mayStop) {
             stoppedAt = in;
             return true;
         }
+        counted = in;
+        countedFrom = cpu.icount;
         return false;
+    }
+
+    /** Adds the instructions run since the counted entry began to its heat. */
+    private void credit() {
+        Insn c = counted;
+        if (c != null) {
+            long n = cpu.icount - countedFrom;
+            if (c.heat >= 0) c.heat = (int) Math.min(Integer.MAX_VALUE, c.heat + n);
+            counted = null;
+        }
     }
 
     /** Runs at most {@code maxInstructions} instructions (a REP chunk counts as one). */

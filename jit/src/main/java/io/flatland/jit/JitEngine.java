@@ -47,18 +47,19 @@ public final class JitEngine {
     private final Translator translator;
     private final Tlb tlb;
     private final int growRuns;
-    /** Block entries the interpreter runs before their region is translated ({@link Interpreter#runUntilEntry}). */
+    /** Instructions the interpreter runs from a block entry before its region is translated ({@link Interpreter#runUntilEntry}). */
     private final int hot;
     public Observer observer;
     public long blocksRun, interpreted, faultsInBlocks, regionsGrown;
 
     /**
-     * Default times the interpreter begins a basic block before its region is translated. A
-     * fresh translation costs the JVM a class, bytecode interpretation and then compiles, on
-     * the CPU's thread's own machine (two cores): code that runs only some hundred times is
-     * cheaper to leave to the interpreter.
+     * Default instructions the interpreter runs from a block entry before the region there is
+     * translated. A translation costs the JVM a class, a spell of bytecode interpretation and
+     * then its compilers, several milliseconds of CPU that compete with the guest on two cores:
+     * it pays only where the interpreter would spend as much, some ten million instructions...
+     * per thousand regions, so about this many per region.
      */
-    static final int HOT = 256;
+    static final int HOT = 50_000;
 
     /** Default region runs whose exits are profiled before the region may grow ({@link ExitProfile}). */
     static final int GROW_RUNS = 512;
