@@ -38,7 +38,7 @@ public final class Interpreter {
     /**
      * While {@link #runUntilEntry} runs: count in {@link Insn#heat} the instructions run from
      * each block entry on, and stop in front of an entry that has a translation or has become
-     * hot (more than {@link #hot} instructions run from it).
+     * hot ({@link #hot} instructions run from it).
      */
     private boolean entries;
     private int hot;
@@ -55,7 +55,7 @@ public final class Interpreter {
     /**
      * Runs like {@link #run}, for the JIT's dispatcher: interprets cold code at full speed and
      * returns {@link ExitReason#BUDGET} in front of a basic block that has a translation
-     * ({@link Insn#entry}) or from which more than {@code hot} instructions have now run
+     * ({@link Insn#entry}) or from which {@code hot} instructions have now run
      * ({@link Insn#heat} counts them: what translating the code there would pay back);
      * {@link #stoppedAt} tells which. The instruction at CS:EIP when it is
      * called always runs (the dispatcher calls it where it could not run a translation). An
@@ -91,7 +91,7 @@ public final class Interpreter {
         if (!entries) return false;
         credit();
         if (in == scratch) return false;
-        if ((in.entry != null || in.heat > hot) && mayStop) {
+        if ((in.entry != null || in.heat >= hot) && mayStop) {
             stoppedAt = in;
             return true;
         }

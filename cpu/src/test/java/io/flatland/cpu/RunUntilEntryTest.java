@@ -32,8 +32,8 @@ class RunUntilEntryTest {
                 assertEquals(TOP, m.cpu.eip, "hot=" + hot);
                 // The first pass (mov, dec, jnz) counts for the entry at CODE: TOP is reached by falling
                 // through from mov, not as a block entry. From then on each pass from TOP adds its two
-                // instructions to TOP's heat, and the run stops in front of TOP once the heat exceeds hot.
-                int passes = hot / 2 + 1;
+                // instructions to TOP's heat, and the run stops in front of TOP once the heat reaches hot.
+                int passes = (hot + 1) / 2;
                 assertEquals(2 * passes, at.heat, "hot=" + hot);
                 assertEquals(3 + 2 * passes, m.cpu.icount, "hot=" + hot);
             }
