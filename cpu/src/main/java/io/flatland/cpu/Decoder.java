@@ -157,6 +157,7 @@ public final class Decoder {
         }
         if (in.lock && (!lockable || !in.mem)) op = UD;
         in.op = op;
+        in.handler = Exec.handler(op);
         in.len = f.pos;
         f.cpu = null;
     }

@@ -54,40 +54,131 @@ public final class Exec {
         if (c.protectedMode() && (c.cpl > iopl(c) || v86(c))) SystemOps.checkIoPermission(c, port, size);
     }
 
-    public static void execute(Cpu c, Insn in) {
-        int size = in.size;
-        switch (in.op) {
-            case Op.NOP, Op.NOP_E -> c.eip = next(c, in);
+    /**
+     * The semantics of one operation: {@code exec} runs a decoded instruction whose address is
+     * {@code cpu.eip} (see {@link #execute}). One handler per operation (or group of operations
+     * that share a body), chosen when the instruction is decoded ({@link Insn#handler}): the
+     * interpreter and the translator's fallback call it directly, and HotSpot compiles each
+     * handler on its own, the hot ones first, instead of one method holding every operation.
+     */
+    public abstract static class Handler {
+        public abstract void exec(Cpu c, Insn in);
+    }
 
-            // ---- ALU ----
-            case Op.ALU_EG -> { aluRm(c, in, size, getReg(c, size, in.reg)); c.eip = next(c, in); }
-            case Op.ALU_GE -> {
+    private static final Handler[] BY_OP = new Handler[Op.COUNT];
+
+    private static void on(Handler h, int... ops) {
+        for (int op : ops) {
+            if (BY_OP[op] != null) throw new IllegalStateException("two handlers for " + Op.name(op));
+            BY_OP[op] = h;
+        }
+    }
+
+    /** Everything else: the system instructions (descriptor tables, control registers, ...). */
+    private static final Handler SYSTEM = new Handler() {
+        @Override
+        public void exec(Cpu c, Insn in) {
+            SystemInsns.execute(c, in);
+        }
+    };
+
+    /** The handler of operation {@code op} (the decoder stores it in the instruction). */
+    public static Handler handler(int op) {
+        Handler h = op >= 0 && op < BY_OP.length ? BY_OP[op] : null;
+        return h != null ? h : SYSTEM;
+    }
+
+    /** Runs one decoded instruction (its handler). */
+    public static void execute(Cpu c, Insn in) {
+        in.handler.exec(c, in);
+    }
+
+    static {
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                c.eip = next(c, in);
+            }
+        }, Op.NOP, Op.NOP_E);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
+                aluRm(c, in, size, getReg(c, size, in.reg));
+                c.eip = next(c, in);
+            }
+        }, Op.ALU_EG);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
                 int src = readRm(c, in, size);
                 int r = Alu.alu(c, in.sub, size, getReg(c, size, in.reg), src);
                 if (in.sub != Alu.CMP_K) setReg(c, size, in.reg, r);
                 c.eip = next(c, in);
             }
-            case Op.ALU_AI -> {
+        }, Op.ALU_GE);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
                 int r = Alu.alu(c, in.sub, size, getReg(c, size, Cpu.EAX), in.imm);
                 if (in.sub != Alu.CMP_K) setReg(c, size, Cpu.EAX, r);
                 c.eip = next(c, in);
             }
-            case Op.ALU_EI -> { aluRm(c, in, size, in.imm); c.eip = next(c, in); }
-            case Op.TEST_EG -> {
+        }, Op.ALU_AI);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
+                aluRm(c, in, size, in.imm);
+                c.eip = next(c, in);
+            }
+        }, Op.ALU_EI);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
                 Alu.and(c, size, readRm(c, in, size), getReg(c, size, in.reg));
                 c.eip = next(c, in);
             }
-            case Op.TEST_AI -> {
+        }, Op.TEST_EG);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
                 Alu.and(c, size, getReg(c, size, Cpu.EAX), in.imm);
                 c.eip = next(c, in);
             }
-            case Op.TEST_EI -> {
+        }, Op.TEST_AI);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
                 Alu.and(c, size, readRm(c, in, size), in.imm);
                 c.eip = next(c, in);
             }
-            case Op.INC_R -> { setReg(c, size, in.sub, Alu.inc(c, size, getReg(c, size, in.sub))); c.eip = next(c, in); }
-            case Op.DEC_R -> { setReg(c, size, in.sub, Alu.dec(c, size, getReg(c, size, in.sub))); c.eip = next(c, in); }
-            case Op.INC_E, Op.DEC_E, Op.NOT_E, Op.NEG_E -> {
+        }, Op.TEST_EI);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
+                setReg(c, size, in.sub, Alu.inc(c, size, getReg(c, size, in.sub)));
+                c.eip = next(c, in);
+            }
+        }, Op.INC_R);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
+                setReg(c, size, in.sub, Alu.dec(c, size, getReg(c, size, in.sub)));
+                c.eip = next(c, in);
+            }
+        }, Op.DEC_R);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
                 if (in.mem) {
                     int lin = rmwLinear(c, in, size);
                     writeLin(c, lin, size, unary(c, in.op, size, readLin(c, lin, size)));
@@ -96,56 +187,134 @@ public final class Exec {
                 }
                 c.eip = next(c, in);
             }
-            case Op.IMUL_GE -> {
+        }, Op.INC_E, Op.DEC_E, Op.NOT_E, Op.NEG_E);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
                 int src = readRm(c, in, size);
                 setReg(c, size, in.reg, Alu.imul(c, size, getReg(c, size, in.reg), src));
                 c.eip = next(c, in);
             }
-            case Op.MOV_EG -> { writeRm(c, in, size, getReg(c, size, in.reg)); c.eip = next(c, in); }
-            case Op.MOV_GE -> { setReg(c, size, in.reg, readRm(c, in, size)); c.eip = next(c, in); }
-            case Op.MOV_RI -> { setReg(c, size, in.sub, in.imm); c.eip = next(c, in); }
-            case Op.MOV_EI -> { writeRm(c, in, size, in.imm); c.eip = next(c, in); }
-            case Op.LEA -> {
+        }, Op.IMUL_GE);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
+                writeRm(c, in, size, getReg(c, size, in.reg));
+                c.eip = next(c, in);
+            }
+        }, Op.MOV_EG);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
+                setReg(c, size, in.reg, readRm(c, in, size));
+                c.eip = next(c, in);
+            }
+        }, Op.MOV_GE);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
+                setReg(c, size, in.sub, in.imm);
+                c.eip = next(c, in);
+            }
+        }, Op.MOV_RI);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
+                writeRm(c, in, size, in.imm);
+                c.eip = next(c, in);
+            }
+        }, Op.MOV_EI);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
                 if (!in.mem) throw ud(c);
                 setReg(c, size, in.reg, ea(c, in));
                 c.eip = next(c, in);
             }
-            case Op.MOVZX -> {
+        }, Op.LEA);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
                 int v = readRm(c, in, in.sub);
                 setReg(c, size, in.reg, v);
                 c.eip = next(c, in);
             }
-            case Op.MOVSX -> {
+        }, Op.MOVZX);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
                 int v = Alu.sext(readRm(c, in, in.sub), in.sub);
                 setReg(c, size, in.reg, v);
                 c.eip = next(c, in);
             }
-            case Op.CMOV -> {
+        }, Op.MOVSX);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
                 int v = readRm(c, in, size);   // the source is read whatever the condition
                 if (Flags.cond(c, in.sub)) setReg(c, size, in.reg, v);
                 c.eip = next(c, in);
             }
-            case Op.SETCC -> {
+        }, Op.CMOV);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
                 writeRm(c, in, 1, Flags.cond(c, in.sub) ? 1 : 0);
                 c.eip = next(c, in);
             }
-            case Op.PUSH_R -> {
+        }, Op.SETCC);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
                 push(c, size, getReg(c, size, in.sub));   // PUSH ESP pushes the old value
                 c.eip = next(c, in);
             }
-            case Op.POP_R -> {
+        }, Op.PUSH_R);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
                 int v = top(c, size);
                 setSp(c, spPlus(c, size));
                 setReg(c, size, in.sub, v);                // POP ESP: the popped value wins
                 c.eip = next(c, in);
             }
-            case Op.PUSH_I -> { push(c, size, in.imm); c.eip = next(c, in); }
-            case Op.JCC -> {
+        }, Op.POP_R);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
+                push(c, size, in.imm);
+                c.eip = next(c, in);
+            }
+        }, Op.PUSH_I);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
                 if (Flags.cond(c, in.sub)) jump(c, next(c, in) + in.imm, in.o32);
                 else c.eip = next(c, in);
             }
-            case Op.JMP_REL -> jump(c, next(c, in) + in.imm, in.o32);
-            case Op.CALL_REL -> {
+        }, Op.JCC);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                jump(c, next(c, in) + in.imm, in.o32);
+            }
+        }, Op.JMP_REL);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
                 int ret = next(c, in);
                 int target = ret + in.imm;
                 if (!in.o32) target &= 0xFFFF;
@@ -153,14 +322,22 @@ public final class Exec {
                 push(c, size, ret);
                 c.eip = target;
             }
-            case Op.RET -> {
+        }, Op.CALL_REL);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
                 int target = top(c, size);
                 if (!in.o32) target &= 0xFFFF;
                 if (Integer.compareUnsigned(target, c.segLimit[Cpu.CS]) > 0) throw gp0(c);
                 setSp(c, spPlus(c, size + in.imm));
                 c.eip = target;
             }
-            case Op.SHIFT, Op.SHIFT_CL -> {
+        }, Op.RET);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
                 int count = in.op == Op.SHIFT ? in.imm : c.reg[Cpu.ECX] & 0xFF;
                 if (in.mem) {
                     int lin = rmwLinear(c, in, size);
@@ -170,58 +347,89 @@ public final class Exec {
                 }
                 c.eip = next(c, in);
             }
-            default -> executeRest(c, in);
-        }
-    }
-
-    /** ALU op with an r/m destination: CMP only reads it, the others read-modify-write it. */
-    private static void aluRm(Cpu c, Insn in, int size, int src) {
-        if (in.mem) {
-            if (in.sub == Alu.CMP_K) {
-                Alu.sub(c, size, read(c, in.seg, ea(c, in), size), src);
-            } else {
-                int lin = rmwLinear(c, in, size);
-                writeLin(c, lin, size, Alu.alu(c, in.sub, size, readLin(c, lin, size), src));
+        }, Op.SHIFT, Op.SHIFT_CL);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
+                mul(c, size, readRm(c, in, size));
+                c.eip = next(c, in);
             }
-        } else {
-            int r = Alu.alu(c, in.sub, size, getReg(c, size, in.rm), src);
-            if (in.sub != Alu.CMP_K) setReg(c, size, in.rm, r);
-        }
-    }
-
-    /** Everything but the hottest forms, kept out of {@link #execute} so that the hot switch stays small
-     * enough for HotSpot to inline its operand and ALU helpers into it. */
-    static void executeRest(Cpu c, Insn in) {
-        int size = in.size;
-        switch (in.op) {
-            case Op.MUL_E -> { mul(c, size, readRm(c, in, size)); c.eip = next(c, in); }
-            case Op.IMUL_E -> { imul1(c, size, readRm(c, in, size)); c.eip = next(c, in); }
-            case Op.DIV_E -> { div(c, size, readRm(c, in, size)); c.eip = next(c, in); }
-            case Op.IDIV_E -> { idiv(c, size, readRm(c, in, size)); c.eip = next(c, in); }
-            case Op.IMUL_GEI -> {
+        }, Op.MUL_E);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
+                imul1(c, size, readRm(c, in, size));
+                c.eip = next(c, in);
+            }
+        }, Op.IMUL_E);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
+                div(c, size, readRm(c, in, size));
+                c.eip = next(c, in);
+            }
+        }, Op.DIV_E);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
+                idiv(c, size, readRm(c, in, size));
+                c.eip = next(c, in);
+            }
+        }, Op.IDIV_E);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
                 int src = readRm(c, in, size);
                 setReg(c, size, in.reg, Alu.imul(c, size, src, in.imm));
                 c.eip = next(c, in);
             }
-
-            // ---- data movement ----
-            case Op.MOV_AO -> { setReg(c, size, Cpu.EAX, read(c, in.seg, in.disp, size)); c.eip = next(c, in); }
-            case Op.MOV_OA -> { write(c, in.seg, in.disp, size, getReg(c, size, Cpu.EAX)); c.eip = next(c, in); }
-            case Op.MOV_ES -> {
+        }, Op.IMUL_GEI);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
+                setReg(c, size, Cpu.EAX, read(c, in.seg, in.disp, size));
+                c.eip = next(c, in);
+            }
+        }, Op.MOV_AO);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
+                write(c, in.seg, in.disp, size, getReg(c, size, Cpu.EAX));
+                c.eip = next(c, in);
+            }
+        }, Op.MOV_OA);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
                 if (in.reg > 5) throw ud(c);
                 int sel = c.segSel[in.reg] & 0xFFFF;
                 if (in.mem) write(c, in.seg, ea(c, in), 2, sel);
                 else setReg(c, size, in.rm, sel);   // 32-bit register destinations are zero-extended
                 c.eip = next(c, in);
             }
-            case Op.MOV_SE -> {
+        }, Op.MOV_ES);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
                 if (in.reg > 5 || in.reg == Cpu.CS) throw ud(c);
                 int sel = readRm(c, in, 2);
                 SystemOps.loadSegment(c, in.reg, sel);
                 if (in.reg == Cpu.SS) c.interruptShadow = true;
                 c.eip = next(c, in);
             }
-            case Op.XCHG_EG -> {
+        }, Op.MOV_SE);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
                 int r = getReg(c, size, in.reg);
                 if (in.mem) {
                     int lin = rmwLinear(c, in, size);
@@ -234,36 +442,59 @@ public final class Exec {
                 }
                 c.eip = next(c, in);
             }
-            case Op.XCHG_AR -> {
+        }, Op.XCHG_EG);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
                 int a = getReg(c, size, Cpu.EAX);
                 setReg(c, size, Cpu.EAX, getReg(c, size, in.sub));
                 setReg(c, size, in.sub, a);
                 c.eip = next(c, in);
             }
-            case Op.CBW -> {
+        }, Op.XCHG_AR);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
                 if (size == 4) c.reg[Cpu.EAX] = (short) c.reg[Cpu.EAX];
                 else setReg(c, 2, Cpu.EAX, (byte) c.reg[Cpu.EAX]);
                 c.eip = next(c, in);
             }
-            case Op.CWD -> {
+        }, Op.CBW);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
                 if (size == 4) c.reg[Cpu.EDX] = c.reg[Cpu.EAX] >> 31;
                 else setReg(c, 2, Cpu.EDX, ((short) c.reg[Cpu.EAX]) >> 15);
                 c.eip = next(c, in);
             }
-            case Op.XLAT -> {
+        }, Op.CWD);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
                 int base = in.a32 ? c.reg[Cpu.EBX] : c.reg[Cpu.EBX] & 0xFFFF;
                 int off = base + (c.reg[Cpu.EAX] & 0xFF);
                 if (!in.a32) off &= 0xFFFF;
                 setReg(c, 1, Cpu.EAX, read(c, in.seg, off, 1));
                 c.eip = next(c, in);
             }
-            case Op.BSWAP -> {
+        }, Op.XLAT);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
                 // With a 16-bit operand size the SDM leaves the result undefined; like QEMU 7.2
                 // we ignore 0x66 and swap all 32 bits.
                 c.reg[in.sub] = Integer.reverseBytes(c.reg[in.sub]);
                 c.eip = next(c, in);
             }
-            case Op.LSEG -> {
+        }, Op.BSWAP);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
                 if (!in.mem) throw ud(c);
                 int off = ea(c, in);
                 int o = read(c, in.seg, off, size);
@@ -275,10 +506,19 @@ public final class Exec {
                 if (in.sub == Cpu.SS) c.interruptShadow = true;
                 c.eip = next(c, in);
             }
-
-            // ---- stack ----
-            case Op.PUSH_E -> { push(c, size, readRm(c, in, size)); c.eip = next(c, in); }
-            case Op.POP_E -> {
+        }, Op.LSEG);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
+                push(c, size, readRm(c, in, size));
+                c.eip = next(c, in);
+            }
+        }, Op.PUSH_E);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
                 int v = top(c, size);
                 int oldEsp = c.reg[Cpu.ESP];
                 setSp(c, spPlus(c, size));
@@ -291,8 +531,19 @@ public final class Exec {
                 }
                 c.eip = next(c, in);
             }
-            case Op.PUSH_SEG -> { push(c, size, c.segSel[in.sub] & 0xFFFF); c.eip = next(c, in); }
-            case Op.POP_SEG -> {
+        }, Op.POP_E);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
+                push(c, size, c.segSel[in.sub] & 0xFFFF);
+                c.eip = next(c, in);
+            }
+        }, Op.PUSH_SEG);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
                 if (in.sub == Cpu.CS) throw ud(c);
                 int sel = top(c, size) & 0xFFFF;
                 int nsp = spPlus(c, size);
@@ -302,26 +553,55 @@ public final class Exec {
                 if (in.sub == Cpu.SS) c.interruptShadow = true;
                 c.eip = next(c, in);
             }
-            case Op.PUSHA -> {
+        }, Op.POP_SEG);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
                 int lin = linear(c, Cpu.SS, spPlus(c, -8 * size), 8 * size, true);
                 c.probeWrite(lin, 8 * size);
                 int esp = getReg(c, size, Cpu.ESP);
                 for (int r = 0; r < 8; r++) push(c, size, r == Cpu.ESP ? esp : getReg(c, size, r));
                 c.eip = next(c, in);
             }
-            case Op.POPA -> {
+        }, Op.PUSHA);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
                 popa(c, size);
                 c.eip = next(c, in);
             }
-            case Op.PUSHF -> {
+        }, Op.POPA);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
                 if (v86(c) && iopl(c) < 3) throw gp0(c);
                 int f = Flags.get(c) & ~(Cpu.VM | Cpu.RF);
                 push(c, size, f);
                 c.eip = next(c, in);
             }
-            case Op.POPF -> { popf(c, size); c.eip = next(c, in); }
-            case Op.ENTER -> { enter(c, in); c.eip = next(c, in); }
-            case Op.LEAVE -> {
+        }, Op.PUSHF);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
+                popf(c, size);
+                c.eip = next(c, in);
+            }
+        }, Op.POPF);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                enter(c, in);
+                c.eip = next(c, in);
+            }
+        }, Op.ENTER);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
                 int bp = c.stack32 ? c.reg[Cpu.EBP] : c.reg[Cpu.EBP] & 0xFFFF;
                 int v = read(c, Cpu.SS, bp, size);
                 int nsp = bp + size;
@@ -330,19 +610,41 @@ public final class Exec {
                 setReg(c, size, Cpu.EBP, v);
                 c.eip = next(c, in);
             }
-
-            // ---- control transfer ----
-            case Op.JMP_E -> jump(c, readRm(c, in, size), in.o32);
-            case Op.CALL_E -> {
+        }, Op.LEAVE);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
+                jump(c, readRm(c, in, size), in.o32);
+            }
+        }, Op.JMP_E);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
                 int target = readRm(c, in, size);
                 if (!in.o32) target &= 0xFFFF;
                 if (Integer.compareUnsigned(target, c.segLimit[Cpu.CS]) > 0) throw gp0(c);
                 push(c, size, next(c, in));
                 c.eip = target;
             }
-            case Op.JMPF_PTR -> SystemOps.farJump(c, in.imm2, in.imm, in.o32, next(c, in));
-            case Op.CALLF_PTR -> SystemOps.farCall(c, in.imm2, in.imm, in.o32, next(c, in));
-            case Op.JMPF_M, Op.CALLF_M -> {
+        }, Op.CALL_E);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                SystemOps.farJump(c, in.imm2, in.imm, in.o32, next(c, in));
+            }
+        }, Op.JMPF_PTR);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                SystemOps.farCall(c, in.imm2, in.imm, in.o32, next(c, in));
+            }
+        }, Op.CALLF_PTR);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
                 int off = ea(c, in);
                 int target = read(c, in.seg, off, size);
                 int offSel = off + size;
@@ -351,9 +653,22 @@ public final class Exec {
                 if (in.op == Op.JMPF_M) SystemOps.farJump(c, sel, target, in.o32, next(c, in));
                 else SystemOps.farCall(c, sel, target, in.o32, next(c, in));
             }
-            case Op.RETF -> SystemOps.farReturn(c, in.o32, in.imm);
-            case Op.IRET -> SystemOps.iret(c, in.o32, next(c, in));
-            case Op.LOOP, Op.LOOPE, Op.LOOPNE -> {
+        }, Op.JMPF_M, Op.CALLF_M);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                SystemOps.farReturn(c, in.o32, in.imm);
+            }
+        }, Op.RETF);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                SystemOps.iret(c, in.o32, next(c, in));
+            }
+        }, Op.IRET);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
                 int cnt = (in.a32 ? c.reg[Cpu.ECX] : c.reg[Cpu.ECX] & 0xFFFF) - 1;
                 boolean take = (in.a32 ? cnt : cnt & 0xFFFF) != 0;
                 if (in.op == Op.LOOPE) take &= Flags.cond(c, 4);
@@ -362,22 +677,32 @@ public final class Exec {
                 else c.eip = next(c, in);
                 if (in.a32) c.reg[Cpu.ECX] = cnt; else setReg(c, 2, Cpu.ECX, cnt);
             }
-            case Op.JCXZ -> {
+        }, Op.LOOP, Op.LOOPE, Op.LOOPNE);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
                 int cnt = in.a32 ? c.reg[Cpu.ECX] : c.reg[Cpu.ECX] & 0xFFFF;
                 if (cnt == 0) jump(c, next(c, in) + in.imm, in.o32);
                 else c.eip = next(c, in);
             }
-
-            // ---- interrupts ----
-            case Op.INT3 -> {
+        }, Op.JCXZ);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
                 c.exceptionsByVector[BP]++;
                 SystemOps.softwareInterrupt(c, BP, next(c, in));
             }
-            case Op.INT -> {
+        }, Op.INT3);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
                 c.interruptsByVector[in.imm & 0xFF]++;
                 SystemOps.softwareInterrupt(c, in.imm & 0xFF, next(c, in));
             }
-            case Op.INTO -> {
+        }, Op.INT);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
                 if (Flags.cond(c, 0)) {
                     c.exceptionsByVector[OF_V]++;
                     SystemOps.softwareInterrupt(c, OF_V, next(c, in));
@@ -385,15 +710,26 @@ public final class Exec {
                     c.eip = next(c, in);
                 }
             }
-            // ICEBP/INT1 (0xF1): the SDM makes it a #DB trap without a gate DPL check, but the
-            // reference machine (QEMU 7.2, built without WANT_ICEBP) decodes it as illegal: #UD.
-            case Op.INT1 -> throw ud(c);
-            case Op.HLT -> {
+        }, Op.INTO);
+        // ICEBP/INT1 (0xF1): the SDM makes it a #DB trap without a gate DPL check, but the
+        // reference machine (QEMU 7.2, built without WANT_ICEBP) decodes it as illegal: #UD.
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                throw ud(c);
+            }
+        }, Op.INT1);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
                 requireCpl0(c);
                 c.eip = next(c, in);
                 c.halted = true;
             }
-            case Op.CLI, Op.STI -> {
+        }, Op.HLT);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
                 if (!ioplAllows(c)) throw gp0(c);
                 if (in.op == Op.CLI) {
                     c.eflags &= ~Cpu.IF;
@@ -403,32 +739,59 @@ public final class Exec {
                 }
                 c.eip = next(c, in);
             }
-
-            // ---- flags ----
-            case Op.CLC, Op.STC, Op.CMC -> {
+        }, Op.CLI, Op.STI);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
                 Flags.materialize(c);
                 if (in.op == Op.CLC) c.eflags &= ~Cpu.CF;
                 else if (in.op == Op.STC) c.eflags |= Cpu.CF;
                 else c.eflags ^= Cpu.CF;
                 c.eip = next(c, in);
             }
-            case Op.CLD -> { c.eflags &= ~Cpu.DF; c.eip = next(c, in); }
-            case Op.STD -> { c.eflags |= Cpu.DF; c.eip = next(c, in); }
-            case Op.SAHF -> {
+        }, Op.CLC, Op.STC, Op.CMC);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                c.eflags &= ~Cpu.DF;
+                c.eip = next(c, in);
+            }
+        }, Op.CLD);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                c.eflags |= Cpu.DF;
+                c.eip = next(c, in);
+            }
+        }, Op.STD);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
                 int mask = Cpu.SF | Cpu.ZF | Cpu.AF | Cpu.PF | Cpu.CF;
                 int ah = (c.reg[Cpu.EAX] >>> 8) & 0xFF;
                 Flags.setArith(c, (Flags.get(c) & ~mask) | (ah & mask));
                 c.eip = next(c, in);
             }
-            case Op.LAHF -> {
+        }, Op.SAHF);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
                 int f = (Flags.get(c) & 0xD5) | 2;
                 setReg(c, 1, 4, f);   // AH
                 c.eip = next(c, in);
             }
-            case Op.SALC -> { setReg(c, 1, Cpu.EAX, Flags.cf(c) ? 0xFF : 0); c.eip = next(c, in); }
-
-            // ---- shifts, bit operations ----
-            case Op.SHLD_I, Op.SHLD_CL, Op.SHRD_I, Op.SHRD_CL -> {
+        }, Op.LAHF);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                setReg(c, 1, Cpu.EAX, Flags.cf(c) ? 0xFF : 0);
+                c.eip = next(c, in);
+            }
+        }, Op.SALC);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
                 int count = (in.op == Op.SHLD_I || in.op == Op.SHRD_I) ? in.imm : c.reg[Cpu.ECX] & 0xFF;
                 boolean left = in.op == Op.SHLD_I || in.op == Op.SHLD_CL;
                 int src = getReg(c, size, in.reg);
@@ -442,13 +805,27 @@ public final class Exec {
                 }
                 c.eip = next(c, in);
             }
-            case Op.BT_EG, Op.BTS_EG, Op.BTR_EG, Op.BTC_EG -> {
+        }, Op.SHLD_I, Op.SHLD_CL, Op.SHRD_I, Op.SHRD_CL);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
                 int kind = in.op - Op.BT_EG;
                 bitOp(c, in, kind, getReg(c, size, in.reg), true);
                 c.eip = next(c, in);
             }
-            case Op.BT_EI -> { bitOp(c, in, in.sub, in.imm, false); c.eip = next(c, in); }
-            case Op.BSF, Op.BSR -> {
+        }, Op.BT_EG, Op.BTS_EG, Op.BTR_EG, Op.BTC_EG);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                bitOp(c, in, in.sub, in.imm, false);
+                c.eip = next(c, in);
+            }
+        }, Op.BT_EI);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
                 int v = readRm(c, in, size);
                 Alu.logic(c, size, v);
                 if (v != 0) {
@@ -457,9 +834,11 @@ public final class Exec {
                 }
                 c.eip = next(c, in);
             }
-
-            // ---- 486+ atomics ----
-            case Op.XADD -> {
+        }, Op.BSF, Op.BSR);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
                 int src = getReg(c, size, in.reg);
                 if (in.mem) {
                     int lin = rmwLinear(c, in, size);
@@ -475,7 +854,11 @@ public final class Exec {
                 }
                 c.eip = next(c, in);
             }
-            case Op.CMPXCHG -> {
+        }, Op.XADD);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
                 int acc = getReg(c, size, Cpu.EAX);
                 int src = getReg(c, size, in.reg);
                 if (in.mem) {
@@ -493,7 +876,10 @@ public final class Exec {
                 }
                 c.eip = next(c, in);
             }
-            case Op.CMPXCHG8B -> {
+        }, Op.CMPXCHG);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
                 int off = ea(c, in);
                 int lin = linear(c, in.seg, off, 8, true);
                 c.probeWrite(lin, 4);
@@ -513,10 +899,17 @@ public final class Exec {
                 }
                 c.eip = next(c, in);
             }
-
-            // ---- BCD ----
-            case Op.DAA, Op.DAS, Op.AAA, Op.AAS -> { Bcd.adjust(c, in.op); c.eip = next(c, in); }
-            case Op.AAM -> {
+        }, Op.CMPXCHG8B);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                Bcd.adjust(c, in.op);
+                c.eip = next(c, in);
+            }
+        }, Op.DAA, Op.DAS, Op.AAA, Op.AAS);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
                 if ((in.imm & 0xFF) == 0) throw c.fault(DE, -1);
                 int al = c.reg[Cpu.EAX] & 0xFF;
                 int q = al / in.imm, r = al % in.imm;
@@ -524,16 +917,21 @@ public final class Exec {
                 Alu.logic(c, 1, r);
                 c.eip = next(c, in);
             }
-            case Op.AAD -> {
+        }, Op.AAM);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
                 int al = c.reg[Cpu.EAX] & 0xFF, ah = (c.reg[Cpu.EAX] >>> 8) & 0xFF;
                 int r = (al + ah * in.imm) & 0xFF;
                 setReg(c, 2, Cpu.EAX, r);
                 Alu.logic(c, 1, r);
                 c.eip = next(c, in);
             }
-
-            // ---- misc ----
-            case Op.BOUND -> {
+        }, Op.AAD);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
                 if (!in.mem) throw ud(c);
                 int off = ea(c, in);
                 int lower = Alu.sext(read(c, in.seg, off, size), size);
@@ -544,7 +942,10 @@ public final class Exec {
                 if (idx < lower || idx > upper) throw c.fault(BR, -1);
                 c.eip = next(c, in);
             }
-            case Op.ARPL -> {
+        }, Op.BOUND);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
                 if (!pmode(c)) throw ud(c);
                 int lin = in.mem ? rmwLinear(c, in, 2) : 0;
                 int d = in.mem ? c.readLin16(lin) : getReg(c, 2, in.rm);
@@ -559,40 +960,104 @@ public final class Exec {
                 }
                 c.eip = next(c, in);
             }
-
-            // ---- I/O ----
-            case Op.IN_I, Op.IN_D -> {
+        }, Op.ARPL);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
                 int port = in.op == Op.IN_I ? in.imm & 0xFF : c.reg[Cpu.EDX] & 0xFFFF;
                 ioCheck(c, port, size);
                 setReg(c, size, Cpu.EAX, c.io.in(port, size));
                 c.eip = next(c, in);
             }
-            case Op.OUT_I, Op.OUT_D -> {
+        }, Op.IN_I, Op.IN_D);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                int size = in.size;
                 int port = in.op == Op.OUT_I ? in.imm & 0xFF : c.reg[Cpu.EDX] & 0xFFFF;
                 ioCheck(c, port, size);
                 c.io.out(port, size, getReg(c, size, Cpu.EAX));
                 c.eip = next(c, in);
             }
-            case Op.MOVS -> StringOps.movs(c, in);
-            case Op.CMPS -> StringOps.cmps(c, in);
-            case Op.STOS -> StringOps.stos(c, in);
-            case Op.LODS -> StringOps.lods(c, in);
-            case Op.SCAS -> StringOps.scas(c, in);
-            case Op.INS -> StringOps.ins(c, in);
-            case Op.OUTS -> StringOps.outs(c, in);
-
-            // ---- x87 ----
-            case Op.FPU -> { X87.esc(c, in); c.eip = next(c, in); }
-            case Op.FWAIT -> {
+        }, Op.OUT_I, Op.OUT_D);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                StringOps.movs(c, in);
+            }
+        }, Op.MOVS);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                StringOps.cmps(c, in);
+            }
+        }, Op.CMPS);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                StringOps.stos(c, in);
+            }
+        }, Op.STOS);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                StringOps.lods(c, in);
+            }
+        }, Op.LODS);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                StringOps.scas(c, in);
+            }
+        }, Op.SCAS);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                StringOps.ins(c, in);
+            }
+        }, Op.INS);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                StringOps.outs(c, in);
+            }
+        }, Op.OUTS);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
+                X87.esc(c, in);
+                c.eip = next(c, in);
+            }
+        }, Op.FPU);
+        on(new Handler() {
+            @Override
+            public void exec(Cpu c, Insn in) {
                 if ((c.mmu.cr0() & (CR0_TS | CR0_MP)) == (CR0_TS | CR0_MP)) throw c.fault(NM, -1);
                 X87.checkPending(c);
                 c.eip = next(c, in);
             }
+        }, Op.FWAIT);
+    }
 
-            // ---- system ----
-            default -> SystemInsns.execute(c, in);
+
+    /** ALU op with an r/m destination: CMP only reads it, the others read-modify-write it. */
+    private static void aluRm(Cpu c, Insn in, int size, int src) {
+        if (in.mem) {
+            if (in.sub == Alu.CMP_K) {
+                Alu.sub(c, size, read(c, in.seg, ea(c, in), size), src);
+            } else {
+                int lin = rmwLinear(c, in, size);
+                writeLin(c, lin, size, Alu.alu(c, in.sub, size, readLin(c, lin, size), src));
+            }
+        } else {
+            int r = Alu.alu(c, in.sub, size, getReg(c, size, in.rm), src);
+            if (in.sub != Alu.CMP_K) setReg(c, size, in.rm, r);
         }
     }
+
+    /** Everything but the hottest forms, kept out of {@link #execute} so that the hot switch stays small
+     * enough for HotSpot to inline its operand and ALU helpers into it. */
 
     private static int unary(Cpu c, int op, int size, int v) {
         switch (op) {

@@ -9,6 +9,8 @@ package io.flatland.cpu;
 public final class Insn {
     /** Operation id from {@link Op}. */
     public int op;
+    /** The operation's semantics (Exec.handler(op)), chosen when the instruction is decoded. */
+    public Exec.Handler handler;
     /** Sub-operation: ALU kind, condition code, shift kind, segment, source size... */
     public int sub;
     /** Length in bytes, prefixes included. */
