@@ -722,17 +722,25 @@ final class Emit {
         return true;
     }
 
-    /** The reference semantics of instruction k: everything written back, Exec.execute, everything reloaded when needed. */
+    /**
+     * The reference semantics of instruction k: everything written back, the operation's own
+     * handler called (a call site per instruction, so HotSpot may inline the one handler it
+     * sees there), everything reloaded when needed.
+     */
     void reference(int k) {
         spillAll();
         spillFlags();
         setEip(eips[k]);
+        Translator.loadInsn(mv, k);
+        mv.visitFieldInsn(GETFIELD, Translator.INSN, "handler", "L" + HANDLER + ";");
         cpu();
         Translator.loadInsn(mv, k);
-        invokeStatic("io/flatland/cpu/Exec", "execute", "(" + C + "L" + Translator.INSN + ";)V");
+        mv.visitMethodInsn(INVOKEVIRTUAL, HANDLER, "exec", "(" + C + "L" + Translator.INSN + ";)V", false);
         invalidateAll();
         flagsClobbered();
     }
+
+    private static final String HANDLER = "io/flatland/cpu/Exec$Handler";
 
     // ---- memory operands (the same Operands calls, in the same order, as the interpreter) ----
 
