@@ -129,6 +129,9 @@ public final class JitEngine {
 
     public String lastTranslationFailure() { return translator.lastFailure; }
 
+    /** Host nanoseconds spent translating: decoding regions and generating and defining their classes. */
+    public long translationNanos() { return translator.scanNanos + translator.buildNanos; }
+
     /** Drops all translations and decoded code (a loader wrote RAM behind the CPU's back). */
     public void flush() {
         cache.clear();

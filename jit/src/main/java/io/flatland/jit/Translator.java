@@ -35,6 +35,8 @@ final class Translator {
     final boolean useEmitters;
     /** Written by whichever thread builds; read for statistics. */
     public volatile long translated, bytecodeBytes, failures;
+    /** Host nanoseconds spent decoding regions (CPU thread) and generating and defining their classes (either thread). */
+    public volatile long scanNanos, buildNanos;
     public volatile String lastFailure;
 
     Translator(boolean useEmitters) {
@@ -52,7 +54,10 @@ final class Translator {
 
     /** The decoding half of {@link #translate}: reads guest memory, so it runs on the CPU's thread. */
     BlockScanner.Scan scan(Cpu cpu, int eip, int lin, int[] roots) {
-        return BlockScanner.scan(cpu, eip, lin, useEmitters && REGIONS, roots);
+        long t0 = System.nanoTime();
+        BlockScanner.Scan s = BlockScanner.scan(cpu, eip, lin, useEmitters && REGIONS, roots);
+        scanNanos += System.nanoTime() - t0;
+        return s;
     }
 
     /**
@@ -60,6 +65,15 @@ final class Translator {
      * state, so it may run on the background translator (one thread at a time per Translator).
      */
     Block build(BlockScanner.Scan scan, int eip, int phys) {
+        long t0 = System.nanoTime();
+        try {
+            return buildFitting(scan, eip, phys);
+        } finally {
+            buildNanos += System.nanoTime() - t0;
+        }
+    }
+
+    private Block buildFitting(BlockScanner.Scan scan, int eip, int phys) {
         List<Insn> insns = scan.insns;
         boolean[] pathEnd = scan.pathEnd;
         for (;;) {

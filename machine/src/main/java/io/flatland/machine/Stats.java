@@ -13,6 +13,8 @@ final class Stats {
         sb.append("{\n");
         field(sb, "retired_instructions", cpu.icount);
         field(sb, "wall_time_ns", wallNanos);
+        // Guest instructions per host microsecond of the run (JVM start-up excluded, as wall_time_ns).
+        field(sb, "guest_mips", wallNanos > 0 ? String.format(java.util.Locale.ROOT, "%.1f", cpu.icount * 1e3 / wallNanos) : "0");
         // CPU time of the thread writing this (the one that ran the machine; for the CLI the
         // main thread, so JVM start-up is included): ns resolution, unaffected by waiting for a core.
         java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
