@@ -182,33 +182,15 @@ public final class Interpreter {
     /** Longest burst, so that a stop requested from another thread is seen promptly. */
     private static final int BURST = 1 << 16;
 
-    /**
-     * Instructions that cannot make an interrupt deliverable, change CPL, CS, paging, TF or
-     * the halt state, or ask the machine to stop: plain data movement, arithmetic and near
-     * control flow. After one of them nothing the outer loop checks can have changed, so
-     * {@link #burst} runs the following ones without those checks.
-     */
+    /** {@link OpInfo#simple} and {@link OpInfo#endsBlock} by operation, as arrays for the hot loop. */
     private static final boolean[] SIMPLE = new boolean[256];
-    /** Control transfers and everything that is not simple: where a basic block ends. */
     private static final boolean[] ENDS_BLOCK = new boolean[256];
     static {
-        int[] simple = {Op.NOP, Op.NOP_E, Op.ALU_EG, Op.ALU_GE, Op.ALU_AI, Op.ALU_EI, Op.TEST_EG, Op.TEST_AI,
-            Op.TEST_EI, Op.INC_R, Op.DEC_R, Op.INC_E, Op.DEC_E, Op.NOT_E, Op.NEG_E, Op.MUL_E, Op.IMUL_E,
-            Op.DIV_E, Op.IDIV_E, Op.IMUL_GE, Op.IMUL_GEI, Op.PUSH_R, Op.POP_R, Op.PUSH_I, Op.PUSH_E, Op.POP_E,
-            Op.PUSHA, Op.POPA, Op.MOV_EG, Op.MOV_GE, Op.MOV_RI, Op.MOV_EI, Op.MOV_AO, Op.MOV_OA, Op.LEA,
-            Op.XCHG_EG, Op.XCHG_AR, Op.CBW, Op.CWD, Op.SAHF, Op.LAHF, Op.CMC, Op.CLC, Op.STC, Op.CLD, Op.STD,
-            Op.SALC, Op.JCC, Op.JMP_REL, Op.CALL_REL, Op.JMP_E, Op.CALL_E, Op.RET, Op.LOOP, Op.LOOPE,
-            Op.LOOPNE, Op.JCXZ, Op.SHIFT, Op.SHIFT_CL, Op.DAA, Op.DAS, Op.AAA, Op.AAS, Op.AAM, Op.AAD,
-            Op.XLAT, Op.ENTER, Op.LEAVE, Op.CMOV, Op.SETCC, Op.BT_EG, Op.BTS_EG, Op.BTR_EG, Op.BTC_EG,
-            Op.BT_EI, Op.SHLD_I, Op.SHLD_CL, Op.SHRD_I, Op.SHRD_CL, Op.CMPXCHG, Op.CMPXCHG8B, Op.MOVZX,
-            Op.MOVSX, Op.XADD, Op.BSF, Op.BSR, Op.BSWAP};
-        for (int op : simple) SIMPLE[op] = true;
-        int[] transfers = {Op.JCC, Op.JMP_REL, Op.CALL_REL, Op.JMP_E, Op.CALL_E, Op.RET, Op.LOOP, Op.LOOPE,
-            Op.LOOPNE, Op.JCXZ};
-        for (int i = 0; i < ENDS_BLOCK.length; i++) ENDS_BLOCK[i] = !SIMPLE[i];
-        for (int op : transfers) ENDS_BLOCK[op] = true;
+        for (int op = 0; op < 256; op++) {
+            SIMPLE[op] = OpInfo.simple(op);
+            ENDS_BLOCK[op] = OpInfo.endsBlock(op);
+        }
     }
-
 
     /**
      * Runs simple instructions back to back until one that is not simple has executed, the

@@ -2,7 +2,8 @@ package io.flatland.cpu;
 
 /**
  * Operation ids: one per instruction semantics the interpreter implements (operand size
- * and sub-kind live in {@link Insn}). The JIT translator switches on the same ids.
+ * and sub-kind live in {@link Insn}). The JIT translator switches on the same ids; what is
+ * known about each operation is its row in {@link OpInfo}.
  */
 public final class Op {
     private Op() { }
@@ -44,8 +45,8 @@ public final class Op {
 
     public static final int COUNT = 151;
 
-    /** For diagnostics only. */
+    /** The operation's name from its attribute row ({@link OpInfo}). */
     public static String name(int op) {
-        return "op" + op;
+        return OpInfo.name(op);
     }
 }

@@ -1,5 +1,6 @@
 package io.flatland.jit;
 
+import io.flatland.cpu.OpInfo;
 import io.flatland.cpu.Cpu;
 import io.flatland.cpu.Decoder;
 import io.flatland.cpu.Insn;
@@ -120,7 +121,7 @@ final class BlockScanner {
             } catch (GuestFault f) {
                 break;   // the interpreter raises it when it gets there
             }
-            if (off + in.len > 0x1000 || InsnKinds.interpreterOnly(in)) break;
+            if (off + in.len > 0x1000 || OpInfo.interpreted(in)) break;
             s.eips[s.size()] = base + off;
             s.insns.add(in);
             seen[off] = true;
@@ -135,7 +136,7 @@ final class BlockScanner {
                 break;
             }
             off = next;
-            if (InsnKinds.endsBlock(in) && !(regions && in.op == Op.JCC && near32(in))) break;
+            if (OpInfo.endsBlock(in.op) && !(regions && in.op == Op.JCC && near32(in))) break;
             if (regions && CLOSE_LOOPS && in.op == Op.JCC) {
                 // A branch back into the region closes a loop: end the path there, so regions stay
                 // small (quick to compile) and each loop is compiled once, from its own entry.

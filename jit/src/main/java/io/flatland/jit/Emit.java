@@ -1,5 +1,6 @@
 package io.flatland.jit;
 
+import io.flatland.cpu.OpInfo;
 import io.flatland.cpu.Cpu;
 import io.flatland.cpu.Flags;
 import io.flatland.cpu.Insn;
@@ -571,7 +572,7 @@ final class Emit {
     private boolean storesBeforeBranch(int k) {
         Insn in = insns.get(k);
         boolean call = in.op == Op.CALL_REL || in.op == Op.CALL_E;
-        return (call || !InsnKinds.endsBlock(in)) && InsnKinds.mayStore(in);
+        return (call || !OpInfo.endsBlock(in.op)) && OpInfo.mayStore(in);
     }
 
     /**

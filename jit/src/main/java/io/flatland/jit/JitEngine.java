@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * be no-ops for its whole length: no device event due before it ends, no exit requested,
  * no deliverable interrupt, not halted, no single-step trap, and it fits the budget. (No
  * block contains an instruction that could change any of that mid-way: see
- * {@link InsnKinds}.) Otherwise the interpreter runs exactly one loop iteration
+ * {@link io.flatland.cpu.OpInfo}.) Otherwise the interpreter runs exactly one loop iteration
  * ({@code run(cpu, 1)}), which services events, delivers interrupts and retires one
  * instruction precisely as it would on its own. Cold code runs that way too until it is hot.
  */

@@ -1,5 +1,6 @@
 package io.flatland.jit;
 
+import io.flatland.cpu.OpInfo;
 import io.flatland.cpu.Cpu;
 import io.flatland.cpu.Insn;
 import org.objectweb.asm.ClassWriter;
@@ -235,14 +236,14 @@ final class Translator {
                 mv.visitLabel(e.targets[k]);
             }
             atStart[k] = e.dirtySet();
-            if (InsnKinds.mayFault(in)) e.faultPoint(k);
+            if (OpInfo.mayFault(in)) e.faultPoint(k);
             boolean eipSet = e.instruction(k, in, pathEnds);
-            if (!pathEnds && InsnKinds.mayStore(in)) {
+            if (!pathEnds && OpInfo.mayStore(in)) {
                 // Self-modifying code: a store into this block's page killed it; leave before the stale next instruction.
                 e.exitIfDead(k, eips[k + 1]);   // not next[k] after a followed call
             }
             if (pathEnds) {
-                int kn = eipSet || InsnKinds.endsBlock(in) ? -1 : e.internalIndex(next[k]);
+                int kn = eipSet || OpInfo.endsBlock(in.op) ? -1 : e.internalIndex(next[k]);
                 if (kn >= 0) {
                     // The path ran into code the region holds (or a later path starts there): a branch, not an exit.
                     e.prepareBranch();
@@ -307,7 +308,7 @@ final class Translator {
                     if (near) t[0] = new Label();
                 }
                 default -> {
-                    if (pathEnd[j] && !InsnKinds.endsBlock(in)) wanted.add(next[j]);
+                    if (pathEnd[j] && !OpInfo.endsBlock(in.op)) wanted.add(next[j]);
                 }
             }
         }
