@@ -48,6 +48,8 @@ final class Emit {
     final boolean[] pathEnd;
     /** Per instruction index: the label of an internal branch target (null if none). */
     Label[] targets;
+    /** Per instruction: its flag record is never observed ({@link FlagLiveness}); null: unknown. */
+    boolean[] flagsDead;
 
     // ---- locals of run(Cpu, int) ----
     static final int ROOM = 2;

@@ -212,6 +212,7 @@ final class Emitters {
             case Op.SHIFT, Op.SHIFT_CL: {
                 boolean plain = in.op == Op.SHIFT
                         && (in.sub == Alu.SHL_K || in.sub == Alu.SAL_K || in.sub == Alu.SHR_K || in.sub == Alu.SAR_K);
+                if (!plain && !in.mem && e.flagsDead != null && e.flagsDead[k] && pureShift(e, in, size)) return DONE;
                 if (in.mem) {
                     if (!plain) e.spillFlags();
                     if (in.op == Op.SHIFT_CL) e.prepareRead(4, Cpu.ECX);   // read in both of the paths below
@@ -520,6 +521,40 @@ final class Emitters {
         e.pushInt(0);
         int kind = in.sub == Alu.SHR_K ? Flags.SHR : in.sub == Alu.SAR_K ? Flags.SAR : Flags.SHL;
         e.setRecord(Flags.op(kind, size));
+    }
+
+    /**
+     * A shift or rotate of a register whose flag record is never observed: the result alone,
+     * JVM shifts and rotates with the count masked to 5 bits as Alu.shift masks it. Rotates
+     * only at 32 bits (narrower ones rotate within the operand); false if not handled here.
+     */
+    private static boolean pureShift(Emit e, Insn in, int size) {
+        MethodVisitor mv = e.mv;
+        int kind = in.sub;
+        boolean rotate = kind == Alu.ROL_K || kind == Alu.ROR_K;
+        boolean shift = kind == Alu.SHL_K || kind == Alu.SAL_K || kind == Alu.SHR_K || kind == Alu.SAR_K;
+        if (!(rotate && size == 4 || shift)) return false;
+        if (in.op == Op.SHIFT_CL) e.prepareRead(4, Cpu.ECX);
+        e.regStoreBegin(size, in.rm);
+        e.loadReg(size, in.rm);
+        if (kind == Alu.SAR_K) signExtend(mv, size);
+        if (in.op == Op.SHIFT) {
+            e.pushInt(in.imm & 0x1F);
+        } else {
+            e.loadReg(4, Cpu.ECX);
+            e.pushInt(0x1F);
+            mv.visitInsn(IAND);
+        }
+        switch (kind) {
+            case Alu.ROL_K -> e.invokeStatic("java/lang/Integer", "rotateLeft", "(II)I");
+            case Alu.ROR_K -> e.invokeStatic("java/lang/Integer", "rotateRight", "(II)I");
+            case Alu.SHR_K -> mv.visitInsn(IUSHR);
+            case Alu.SAR_K -> mv.visitInsn(ISHR);
+            default -> mv.visitInsn(ISHL);
+        }
+        mask(e, size);
+        e.regStoreEnd(size);
+        return true;
     }
 
     /** TMP * TMP2 (the operands, sized) -> low half, with Alu.imul's record: (low, truncated ? 1 : 0, 0). */
