@@ -13,6 +13,7 @@ import java.util.List;
  * <pre>
  *   bench jmh [REGEX] [JMH options]      JMH suite or a subset -> perf-results/bench-*.json
  *   bench boot [WORKLOAD] --runs N [--vs-qemu] [--accel interp|jit] [--icount] [--n N]
+ *   bench model [--runs N] [--vs-qemu] [--accel interp,jit] [--workload W1,W2] [--n N] [--jvm "OPTIONS"]
  *   bench baseline [--runs N] | --update-icounts
  *   gate [--baseline COMMIT|FILE|JAR] [--threshold 5] [--runs N] [--accept-icount-change]
  * </pre>
@@ -21,12 +22,20 @@ public final class Cli {
     static final String USAGE = """
             usage: flatland bench jmh [REGEX] [JMH options]     run the JMH suite (or the matching benchmarks)
                    flatland bench boot [WORKLOAD] [--runs N] [--vs-qemu] [--accel interp|jit] [--icount] [--n N]
+                   flatland bench model [--runs N] [--vs-qemu] [--accel interp,jit] [--workload W1,W2] [--n N]
+                                        [--jvm "OPTIONS"] [--jar FILE] [--timeout SECONDS]
+                       times every kernel-model workload (boot,forkstorm,pfstorm,cow,ipc,mmap,brk,crash,cpu,all;
+                       also segv) end to end, fresh process per run, round-robin with QEMU (--vs-qemu) on the
+                       same images; --runs 3, --accel jit, the guest's default n unless --n; --jvm adds options
+                       to the Flatland JVMs (after -Xss4m -XX:+UseParallelGC); exit 1 when a run failed its check
                    flatland bench baseline [--runs N] | --update-icounts
                    flatland gate [--baseline COMMIT|FILE|JAR] [--threshold PCT] [--runs N] [--max-runs M]
                                  [--accept-icount-change] [--metric cpu|process-cpu|wall] [--workload W]
                                  [--candidate JAR] [--jvm "OPTIONS"] [--out DIR] [--label NAME] [--no-record]
             Results go to perf-results/ (format flatland-perf/1, see perf-results/README.md).
             """;
+
+    private static final String HINT = " (flatland bench --help for usage)";
 
     private Cli() { }
 
@@ -66,16 +75,16 @@ public final class Cli {
                         return 0;
                     }
                     case "boot" -> { return BootHarness.main(rest, root, out); }
+                    case "model" -> { return ModelBench.main(rest, root, out); }
                     case "baseline" -> { return Baseline.main(rest, root, out); }
                     default -> { }
                 }
             }
-            err.println("flatland: unknown command '" + String.join(" ", a.subList(0, Math.min(2, a.size()))) + "'");
-            err.print(USAGE);
+            err.println("flatland: unknown command '" + String.join(" ", a.subList(0, Math.min(2, a.size()))) + "'" + HINT);
             return 2;
         } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
-            err.println("flatland: " + e.getMessage());
-            err.print(USAGE);
+            // One line, as the emulator's own usage errors.
+            err.println("flatland: " + e.getMessage() + HINT);
             return 2;
         } catch (java.io.IOException e) {
             err.println("flatland: " + e.getMessage());

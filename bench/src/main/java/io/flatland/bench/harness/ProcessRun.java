@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,6 +30,8 @@ import java.util.regex.Pattern;
 final class ProcessRun {
     private static final Path TIME = Path.of("/usr/bin/time");
     private static final Pattern POST = Pattern.compile("^post: ([0-9a-fA-F]{2})\\s*$");
+    /** Console lines kept verbatim: the workload's result and how the guest ended. */
+    private static final Pattern KEPT = Pattern.compile("^(result|shutdown|panic): .*");
 
     /** One milestone as seen on the serial line: label ("07", or "10#2" for the 2nd 0x10), ns from process start. */
     record Mark(String label, int code, long ns) { }
@@ -41,9 +44,15 @@ final class ProcessRun {
      *              rusage reports it through /usr/bin/time (10 ms resolution), or -1 without it
      * @param threadCpuNs Flatland's --stats "thread_cpu_ns": CPU time of the JVM thread that ran
      *              the machine, from JVM start (ns resolution); -1 when the build does not write it
+     * @param console the guest's {@code result:}, {@code shutdown:} and {@code panic:} lines, in order
      */
     record Result(int exitStatus, long wallNs, long cpuNs, long threadCpuNs, List<Mark> marks, List<StatsMark> stats, long retired,
-                  String stderrTail) {
+                  String stderrTail, List<String> console) {
+        /** The guest's {@code result: ...} lines (one per workload; several for workload=all). */
+        List<String> resultLines() {
+            return console.stream().filter(l -> l.startsWith("result: ")).toList();
+        }
+
         Map<String, Long> markNs() {
             Map<String, Long> m = new LinkedHashMap<>();
             for (Mark k : marks) m.put(k.label(), k.ns());
@@ -92,9 +101,26 @@ final class ProcessRun {
                 .redirectError(err.toFile());
         pb.environment().putAll(EXTRA_ENV);
         List<Mark> marks = new ArrayList<>();
+        List<String> console = new ArrayList<>();
         Map<Integer, Integer> seen = new LinkedHashMap<>();
         long t0 = System.nanoTime();
         Process p = pb.start();
+        // The watchdog ends a run that outlives the timeout even while the guest still writes
+        // (or sits silent with the pipe open), so the read loop below always finishes.
+        AtomicBoolean timedOut = new AtomicBoolean();
+        Thread watchdog = new Thread(() -> {
+            try {
+                if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                    timedOut.set(true);
+                    p.descendants().forEach(ProcessHandle::destroyForcibly);   // the emulator under /usr/bin/time
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                // the run ended
+            }
+        }, "process-run-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.ISO_8859_1))) {
             String line;
             while ((line = r.readLine()) != null) {
@@ -103,14 +129,19 @@ final class ProcessRun {
                 if (m.matches()) {
                     int code = Integer.parseInt(m.group(1), 16);
                     marks.add(new Mark(label(code, seen), code, t));
+                } else if (KEPT.matcher(line).matches()) {
+                    console.add(line);
                 }
             }
         }
-        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
+        p.waitFor();
+        long wall = System.nanoTime() - t0;
+        watchdog.interrupt();
+        if (timedOut.get()) {
+            Files.deleteIfExists(err);
+            if (rusage != null) Files.deleteIfExists(rusage);
             throw new IOException("timed out after " + timeoutSeconds + " s: " + String.join(" ", command));
         }
-        long wall = System.nanoTime() - t0;
         long cpu = -1;
         if (rusage != null) {
             List<String> l = Files.readAllLines(rusage);
@@ -134,7 +165,7 @@ final class ProcessRun {
                 stats.add(new StatsMark(s.get("code").getAsInt(), s.get("icount").getAsLong(), s.get("host_ns").getAsLong()));
             }
         }
-        return new Result(p.exitValue(), wall, cpu, threadCpu, marks, stats, retired, tail);
+        return new Result(p.exitValue(), wall, cpu, threadCpu, marks, stats, retired, tail, List.copyOf(console));
     }
 
     private static String tail(Path f) throws IOException {

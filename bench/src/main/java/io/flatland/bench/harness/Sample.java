@@ -2,6 +2,7 @@ package io.flatland.bench.harness;
 
 import org.apache.commons.math3.random.RandomGenerator;
 import org.apache.commons.math3.random.Well19937c;
+import org.apache.commons.math3.stat.StatUtils;
 import org.apache.commons.math3.stat.descriptive.DescriptiveStatistics;
 import org.apache.commons.math3.stat.descriptive.rank.Percentile;
 import org.apache.commons.math3.stat.inference.MannWhitneyUTest;
@@ -52,6 +53,12 @@ final class Sample {
         Arrays.sort(s);
         int n = s.length;
         return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    }
+
+    /** Geometric mean (of ratios); NaN for no values. */
+    static double geomean(double[] a) {
+        for (double x : a) if (!(x > 0)) throw new IllegalArgumentException("geometric mean of a non-positive value: " + x);
+        return a.length == 0 ? Double.NaN : StatUtils.geometricMean(a);
     }
 
     /**

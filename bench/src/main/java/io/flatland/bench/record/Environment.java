@@ -56,7 +56,8 @@ public final class Environment {
         return m;
     }
 
-    static String cpuModel() {
+    /** The CPU's model name (/proc/cpuinfo), or the architecture elsewhere. */
+    public static String cpuModel() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
                 if (line.startsWith("model name")) return line.substring(line.indexOf(':') + 1).trim();

@@ -27,7 +27,8 @@ class CliTest {
 
     @Test
     void everySubcommandAnswersHelp() throws Exception {
-        String[][] cases = {{"--help"}, {"gate", "--help"}, {"bench", "--help"}, {"bench", "boot", "--help"},
+        String[][] cases = {{"--help"}, {"gate", "--help"}, {"bench", "--help"}, {"bench", "boot", "--help"}, {"bench", "model", "--help"},
+            {"bench", "model", "--runs", "0", "--help"},
             {"bench", "baseline", "--help"}, {"bench", "jmh", "--help"}, {"gate", "-h"}, {"gate", "--runs", "5", "--help"}};
         for (String[] c : cases) {
             assertEquals(0, run(c), String.join(" ", c) + ": " + err);
@@ -43,5 +44,19 @@ class CliTest {
         assertEquals(2, run("bench", "frob"));
         assertTrue(err.startsWith("flatland: "), err);
         assertEquals(2, run("gate", "--frob"));
+    }
+
+    @Test
+    void badModelArgumentsGiveOneLineAndStatus2() throws Exception {
+        String[][] cases = {{"bench", "model", "--runs", "0"}, {"bench", "model", "--accel", "tcg"},
+            {"bench", "model", "--workload", "boot,nope"}, {"bench", "model", "--frob"}, {"bench", "model", "--n"}};
+        for (String[] c : cases) {
+            assertEquals(2, run(c), String.join(" ", c));
+            assertTrue(err.startsWith("flatland: "), err);
+            assertEquals(1, err.lines().count(), "one line: " + err);
+            assertEquals("", out, "nothing started: " + out);
+        }
+        run("bench", "model", "--accel", "tcg");
+        assertTrue(err.contains("--accel: unknown name 'tcg' (one or more of interp,jit)"), err);
     }
 }

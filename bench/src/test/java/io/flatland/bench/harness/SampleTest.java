@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The gate's statistics on constructed samples (no timing involved). */
@@ -24,6 +25,24 @@ class SampleTest {
         assertEquals(5.5, s.median, 1e-12);
         assertEquals(3.25, s.q1, 1e-12);
         assertEquals(7.75, s.q3, 1e-12);
+    }
+
+    @Test
+    void medianOfOddAndEvenSamples() {
+        assertEquals(3, Sample.median(new double[] {5, 1, 3}), 0);
+        assertEquals(2.5, Sample.median(new double[] {4, 1, 3, 2}), 0);
+        assertEquals(7, Sample.median(new double[] {7}), 0);
+    }
+
+    @Test
+    void geometricMeanOfRatios() {
+        assertEquals(2, Sample.geomean(new double[] {1, 4}), 1e-12);
+        assertEquals(4, Sample.geomean(new double[] {2, 8, 4}), 1e-12);
+        assertEquals(1, Sample.geomean(new double[] {0.5, 2}), 1e-12, "a 2x win and a 2x loss cancel");
+        assertEquals(0.7, Sample.geomean(new double[] {0.7}), 1e-12);
+        assertTrue(Double.isNaN(Sample.geomean(new double[0])));
+        assertThrows(IllegalArgumentException.class, () -> Sample.geomean(new double[] {1, 0}));
+        assertThrows(IllegalArgumentException.class, () -> Sample.geomean(new double[] {1, Double.NaN}));
     }
 
     @Test
