@@ -11,7 +11,7 @@ import io.flatland.mmu.CodeWatch;
 public final class DecodeCache implements CodeWatch.Listener {
     private final Cpu cpu;
     private final Insn[][] pages;
-    public long pagesDecoded, invalidations;
+    public long invalidations;
 
     public DecodeCache(Cpu cpu) {
         this.cpu = cpu;
@@ -26,7 +26,6 @@ public final class DecodeCache implements CodeWatch.Listener {
         if (p == null) {
             p = new Insn[4096];
             pages[pn] = p;
-            pagesDecoded++;
         }
         // Watching is idempotent; it also re-arms a page whose watch fired earlier.
         cpu.mmu.watchCode(physPage & 0xFFFFF000);

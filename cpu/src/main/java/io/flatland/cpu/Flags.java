@@ -35,8 +35,6 @@ public final class Flags {
     public static final int ADD = 1, ADC = 2, SUB = 3, SBB = 4, LOGIC = 5, INC = 6, DEC = 7,
             SHL = 8, SHR = 9, SAR = 10, MUL = 11;
 
-    public static int sizeCode(int size) { return size >> 1; }   // 1->0, 2->1, 4->2
-
     public static int op(int kind, int size) { return kind << 2 | (size >> 1); }
 
     private static final int[] MASK = {0xFF, 0xFFFF, 0xFFFFFFFF};

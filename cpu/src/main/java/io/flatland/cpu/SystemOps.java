@@ -155,5 +155,4 @@ public final class SystemOps {
     public static void checkIoPermission(Cpu cpu, int port, int size) { Privilege.checkIo(cpu, port, size); }
 
     /** Throws #GP(0) unless CPL is 0 (privileged instructions). */
-    public static void requireCpl0(Cpu cpu) { Privilege.requireCpl0(cpu); }
 }

@@ -33,7 +33,7 @@ public abstract class Block extends io.flatland.cpu.Translation {
     public int length;
     /** Set by the code cache when a write hits the block's page; a running block checks it after stores. */
     public boolean dead;
-    /** Successors seen after this block (direct-mapped by EIP parity), so a chain costs a field read. */
+    /** The last two regions that ran after this one (most recent first): the dispatcher checks them before a lookup. */
     public Block succ0, succ1;
     /** Further roots the region was translated with (null: none); a regrown region keeps them. */
     int[] roots;

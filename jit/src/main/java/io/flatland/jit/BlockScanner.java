@@ -32,14 +32,14 @@ import java.util.List;
 final class BlockScanner {
     private BlockScanner() { }
 
-    static final int MAX_INSNS = Integer.getInteger("flatland.jit.maxInsns", 64);
+    static final int MAX_INSNS = JitSettings.PROPERTIES.maxInsns();
     /** Regions grown from exit profiles may hold more (the class-size check still splits what HotSpot would not compile). */
-    static final int MAX_GROWN_INSNS = Integer.getInteger("flatland.jit.maxGrownInsns", 160);
+    static final int MAX_GROWN_INSNS = JitSettings.PROPERTIES.maxGrownInsns();
 
     /** Debug switch: end regions at direct calls instead of following them. */
-    static final boolean FOLLOW_CALLS = !Boolean.getBoolean("flatland.jit.noFollowCalls");
+    static final boolean FOLLOW_CALLS = JitSettings.PROPERTIES.followCalls();
 
-    static final boolean CLOSE_LOOPS = !Boolean.getBoolean("flatland.jit.openLoops");
+    static final boolean CLOSE_LOOPS = JitSettings.PROPERTIES.closeLoops();
 
     /** What a scan found: instruction k at {@code eips[k]}, {@code pathEnd[k]} when k+1 (if any) is not its fall-through. */
     static final class Scan {

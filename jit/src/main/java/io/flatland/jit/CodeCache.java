@@ -104,5 +104,4 @@ final class CodeCache implements CodeWatch.Listener {
         flushes++;
     }
 
-    int live() { return live; }
 }

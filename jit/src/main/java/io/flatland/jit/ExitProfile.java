@@ -16,7 +16,7 @@ package io.flatland.jit;
  * {@link #runs} exits; a region grows at most {@link #MAX_GENERATIONS} times.
  */
 final class ExitProfile {
-    static final int MAX_GENERATIONS = Integer.getInteger("flatland.jit.generations", 1);
+    static final int MAX_GENERATIONS = JitSettings.PROPERTIES.generations();
     static final int LONG_RUN = 256;
     private static final int SLOTS = 32;
 

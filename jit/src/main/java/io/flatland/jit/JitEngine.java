@@ -52,21 +52,12 @@ public final class JitEngine {
     public Observer observer;
     public long blocksRun, interpreted, faultsInBlocks, regionsGrown;
 
-    /**
-     * Default instructions the interpreter runs from a block entry before the region there is
-     * translated. A translation costs the JVM a class, a spell of bytecode interpretation and
-     * then its compilers, several milliseconds of CPU that compete with the guest on two cores:
-     * it pays only where the interpreter would spend as much, some ten million instructions...
-     * per thousand regions, so about this many per region.
-     */
-    static final int HOT = 50_000;
-
     /** Default region runs whose exits are profiled before the region may grow ({@link ExitProfile}). */
     static final int GROW_RUNS = 512;
 
     public JitEngine(Cpu cpu) {
-        this(cpu, true, Integer.getInteger("flatland.jit.hot", HOT), Integer.getInteger("flatland.jit.grow", GROW_RUNS),
-                Boolean.parseBoolean(System.getProperty("flatland.jit.background", "true")) ? TRANSLATOR_THREAD : null);
+        this(cpu, true, JitSettings.PROPERTIES.hot(), JitSettings.PROPERTIES.growRuns(),
+                JitSettings.PROPERTIES.background() ? TRANSLATOR_THREAD : null);
     }
 
 
@@ -131,12 +122,6 @@ public final class JitEngine {
 
     /** Host nanoseconds spent translating: decoding regions and generating and defining their classes. */
     public long translationNanos() { return translator.scanNanos + translator.buildNanos; }
-
-    /** Drops all translations and decoded code (a loader wrote RAM behind the CPU's back). */
-    public void flush() {
-        cache.clear();
-        interp.decodeCache().clear();
-    }
 
     /** Runs at most {@code maxInstructions} instructions (a REP chunk counts as one). */
     public ExitReason run(Cpu cpu, long maxInstructions) {
@@ -203,7 +188,7 @@ public final class JitEngine {
     private Insn stopped;
 
     /** Debug switch: count runs, retired instructions and exits per region; printed when the JVM exits. */
-    static final boolean PROFILE = Boolean.getBoolean("flatland.jit.profile");
+    static final boolean PROFILE = JitSettings.PROPERTIES.profile();
     private static final java.util.Map<Block, long[]> PROFILED = new java.util.concurrent.ConcurrentHashMap<>();
     private static final java.util.Map<Long, long[]> EXITS = new java.util.concurrent.ConcurrentHashMap<>();
     static {

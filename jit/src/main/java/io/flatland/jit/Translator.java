@@ -35,7 +35,7 @@ final class Translator {
     /** Hand-written emitters can be switched off to test the Exec fallback alone. */
     final boolean useEmitters;
     /** Written by whichever thread builds; read for statistics. */
-    public volatile long translated, bytecodeBytes, failures;
+    public volatile long translated, failures;
     /** Host nanoseconds spent decoding regions (CPU thread) and generating and defining their classes (either thread). */
     public volatile long scanNanos, buildNanos;
     public volatile String lastFailure;
@@ -93,7 +93,7 @@ final class Translator {
     static final int MAX_STACK = 24, MAX_LOCALS = 32;
 
     /** Debug switch: one basic block per translation. */
-    static final boolean REGIONS = !Boolean.getBoolean("flatland.jit.noRegions");
+    static final boolean REGIONS = JitSettings.PROPERTIES.regions();
     /**
      * Regions whose {@code run} has more bytecode than this are retranslated shorter: HotSpot
      * does not compile methods over 8000 bytes (HugeMethodLimit), and such a region would stay
@@ -146,12 +146,11 @@ final class Translator {
         b.faultFlags = lastFaultFlags;
         b.exitTable = lastExitTable;
         translated++;
-        bytecodeBytes += bytes.length;
         return b;
     }
 
     /** Debug switch: print each region's size and write its class file to java.io.tmpdir (for javap). */
-    static final boolean DEBUG = Boolean.getBoolean("flatland.jit.debugRegions");
+    static final boolean DEBUG = JitSettings.PROPERTIES.debugRegions();
 
     /** The bytecode length of the generated class's {@code run} method (its Code attribute's code_length). */
     static int runCodeLength(byte[] classFile) {

@@ -9,7 +9,7 @@
  *     interpreter, which runs cold code in bursts across basic blocks
  *     ({@code Interpreter.runUntilEntry}) and stops only in front of a block entry that has a
  *     translation ({@code Insn.entry}) or from which enough instructions have run
- *     ({@code Insn.heat}, {@code JitEngine.HOT}). The CPU's thread decodes a hot region and a
+ *     ({@code Insn.heat}, {@code JitSettings.hot}). The CPU's thread decodes a hot region and a
  *     background thread generates and defines its class, installed at a later dispatch unless
  *     the page changed meanwhile.</li>
  * <li>{@code BlockScanner}: which instructions form a region: paths of one code page, along

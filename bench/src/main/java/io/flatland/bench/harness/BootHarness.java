@@ -28,6 +28,25 @@ final class BootHarness {
     static final String POSTLOG = "postlog=1";
     static final List<String> LAUNCHER_JVM = List.of("-Xss4m", "-XX:+UseParallelGC");
 
+    /**
+     * The JVM options the launcher gives {@code jar}: LAUNCHER_JVM, and the class data sharing
+     * archive the launcher records beside the jar (flatland.jsa) when it is there and newer.
+     */
+    static List<String> launcherJvm(Path jar) {
+        Path cds = jar.resolveSibling("flatland.jsa");
+        try {
+            if (java.nio.file.Files.isRegularFile(cds)
+                    && java.nio.file.Files.getLastModifiedTime(cds).compareTo(java.nio.file.Files.getLastModifiedTime(jar)) >= 0) {
+                List<String> l = new ArrayList<>(LAUNCHER_JVM);
+                l.add("-XX:SharedArchiveFile=" + cds);
+                return List.copyOf(l);
+            }
+        } catch (java.io.IOException e) {
+            // no archive: the plain options
+        }
+        return LAUNCHER_JVM;
+    }
+
     static final class Spec {
         String workload = "boot";
         Integer n;
@@ -39,8 +58,8 @@ final class BootHarness {
         Path root;
         String qemu = System.getenv().getOrDefault("QEMU", "qemu-system-i386");
         long timeoutSeconds = 300;
-        /** JVM options of the Flatland processes (default: the launcher's). */
-        List<String> jvm = LAUNCHER_JVM;
+        /** JVM options of the Flatland processes (null: the launcher's, see launcherJvm). */
+        List<String> jvm;
 
         String append() {
             return "workload=" + workload + (n == null ? "" : " n=" + n) + " " + POSTLOG;
@@ -99,7 +118,7 @@ final class BootHarness {
 
     static List<String> flatlandCommand(Path jar, Spec s, Path stats) {
         List<String> c = new ArrayList<>(List.of("java"));
-        c.addAll(s.jvm);
+        c.addAll(s.jvm != null ? s.jvm : launcherJvm(jar));
         c.addAll(List.of("-jar", jar.toString(), "boot", "--workload", s.workload));
         if (s.n != null) c.addAll(List.of("--n", s.n.toString()));
         c.addAll(List.of("--append", POSTLOG, "-accel", s.accel, "-display", "none", "--stats", stats.toString()));

@@ -77,13 +77,15 @@ final class ModelBench {
         }
 
         /**
-         * JVM options of the Flatland processes: the launcher's (-Xss4m -XX:+UseParallelGC), then
-         * --jvm's; the launcher's collector is left out when --jvm selects one (HotSpot refuses two).
+         * JVM options of the Flatland processes: the launcher's (-Xss4m -XX:+UseParallelGC and its
+         * class data sharing archive), then --jvm's; the launcher's collector is left out when --jvm
+         * selects one (HotSpot refuses two).
          */
         List<String> flatlandJvm() {
             List<String> l = new ArrayList<>();
             boolean gc = jvmExtra.stream().anyMatch(o -> o.matches("-XX:\\+Use\\w*GC"));
-            for (String o : BootHarness.LAUNCHER_JVM) if (!(gc && o.matches("-XX:\\+Use\\w*GC"))) l.add(o);
+            List<String> launcher = jar == null ? BootHarness.LAUNCHER_JVM : BootHarness.launcherJvm(jar);
+            for (String o : launcher) if (!(gc && o.matches("-XX:\\+Use\\w*GC"))) l.add(o);
             l.addAll(jvmExtra);
             return l;
         }

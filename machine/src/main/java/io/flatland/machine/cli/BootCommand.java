@@ -50,9 +50,9 @@ final class BootCommand {
                 b.module("kernel-model/" + name, data);
             }
         }
-        Main.Outcome outcome = Main.bootAnd(o, b, in, out, err, cwd,
+        RunResult result = Main.bootAnd(o, b, in, out, err, cwd,
                 (m, r, wall) -> summary(m, r, wall, append, demo, o, out));
-        return mapStatus(outcome.result());
+        return mapStatus(result);
     }
 
     /** The -append string, a byte string: "workload=W n=N syscall=S" then the user's own text. */

@@ -66,7 +66,10 @@ public final class Main {
     private Main() { }
 
     public static void main(String[] args) {
-        PrintStream out = new PrintStream(new FileOutputStream(java.io.FileDescriptor.out), false, StandardCharsets.UTF_8);
+        // Buffered: the serial port flushes it when the guest's output goes quiet (and at exit); a
+        // summary printed piece by piece would otherwise be a system call per piece.
+        PrintStream out = new PrintStream(new java.io.BufferedOutputStream(new FileOutputStream(java.io.FileDescriptor.out), 1 << 16),
+                false, StandardCharsets.UTF_8);
         int status = run(RawArgs.ofProcess(args), System.in, out, System.err, Path.of(""));
         out.flush();
         System.exit(status);
@@ -127,20 +130,17 @@ public final class Main {
         }
     }
 
-    /** What a run produced, for `flatland boot`'s summary. */
-    record Outcome(RunResult result, int exitStatus, Machine machine, long wallNanos) { }
-
     /** Builds the machine from the common options, runs it, writes --stats; the machine is closed afterwards. */
     static RunResult boot(Options o, MachineConfig.Builder b, InputStream in, PrintStream out, PrintStream err, Path cwd)
             throws UsageException, BadImageException {
-        return bootAnd(o, b, in, out, err, cwd, null).result();
+        return bootAnd(o, b, in, out, err, cwd, null);
     }
 
     interface AfterRun {
         void accept(Machine m, RunResult r, long wallNanos);
     }
 
-    static Outcome bootAnd(Options o, MachineConfig.Builder b, InputStream in, PrintStream out, PrintStream err, Path cwd,
+    static RunResult bootAnd(Options o, MachineConfig.Builder b, InputStream in, PrintStream out, PrintStream err, Path cwd,
                            AfterRun after) throws UsageException, BadImageException {
         List<String> specs = o.serialPorts();
         List<OutputStream> sinks = new java.util.ArrayList<>();
@@ -179,7 +179,7 @@ public final class Main {
                     }
                 }
                 if (after != null) after.accept(m, r, wall);
-                return new Outcome(r, r.exitStatus(), null, wall);
+                return r;
             }
         } finally {
             for (int i = 0; i < sinks.size(); i++) {
