@@ -29,22 +29,27 @@ final class BootHarness {
     static final List<String> LAUNCHER_JVM = List.of("-Xss4m", "-XX:+UseParallelGC");
 
     /**
-     * The JVM options the launcher gives {@code jar}: LAUNCHER_JVM, and the class data sharing
-     * archive the launcher records beside the jar (flatland.jsa) when it is there and newer.
+     * The JVM options the launcher gives {@code jar}: LAUNCHER_JVM, the native exit beside the jar
+     * (native/libflatland-exit.so) and the class data sharing archive the launcher records beside
+     * it (flatland.jsa) when they are there (the archive only if newer than the jar).
      */
     static List<String> launcherJvm(Path jar) {
+        List<String> l = new ArrayList<>(LAUNCHER_JVM);
+        Path nativeExit = jar.resolveSibling("native").resolve("libflatland-exit.so");
+        if (java.nio.file.Files.isRegularFile(nativeExit)) {
+            l.add("-XX:-UsePerfData");
+            l.add("-Dflatland.nativeExit=" + nativeExit.toAbsolutePath());
+        }
         Path cds = jar.resolveSibling("flatland.jsa");
         try {
             if (java.nio.file.Files.isRegularFile(cds)
                     && java.nio.file.Files.getLastModifiedTime(cds).compareTo(java.nio.file.Files.getLastModifiedTime(jar)) >= 0) {
-                List<String> l = new ArrayList<>(LAUNCHER_JVM);
                 l.add("-XX:SharedArchiveFile=" + cds);
-                return List.copyOf(l);
             }
         } catch (java.io.IOException e) {
-            // no archive: the plain options
+            // no archive: without it
         }
-        return LAUNCHER_JVM;
+        return List.copyOf(l);
     }
 
     static final class Spec {

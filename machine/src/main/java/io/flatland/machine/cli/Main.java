@@ -72,7 +72,7 @@ public final class Main {
                 false, StandardCharsets.UTF_8);
         int status = run(RawArgs.ofProcess(args), System.in, out, System.err, Path.of(""));
         out.flush();
-        System.exit(status);
+        ProcessExit.exit(status);
     }
 
     /**
