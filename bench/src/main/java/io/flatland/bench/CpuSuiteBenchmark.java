@@ -31,7 +31,8 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 3)
 @Fork(value = 1, jvmArgsAppend = {"-XX:+UseParallelGC", "-Xss4m"})
 public class CpuSuiteBenchmark {
-    @Param({"alu", "crc", "sieve", "matmul", "qsort", "bytecode", "memcpy"})
+    @Param({"alu", "crc", "sieve", "matmul", "qsort", "bytecode", "memcpy", "ptrchase", "hashtab", "lz",
+            "strsearch", "recurse", "dispatch", "narrow", "bits", "float", "addrmodes", "bigcode"})
     public String kernel;
 
     @Param({"interp", "jit"})
