@@ -75,10 +75,6 @@ final class Emit {
     // ---- translation-time state ----
     private final boolean[] inLocal = new boolean[8], dirty = new boolean[8];
     private int pendingSize, pendingReg;
-    /** Registers the region may write in a local (a register outside it always equals cpu.reg). */
-    int writable = 0xFF;
-    /** Registers some instruction of the region stored in a local (what {@link #writable} can be narrowed to). */
-    int everStored;
 
     /** The flag record is in the locals (else only in the Cpu's fields). */
     private boolean fIn;
@@ -208,7 +204,6 @@ final class Emit {
         store(REG0 + full);
         inLocal[full] = true;
         dirty[full] = true;
-        everStored |= 1 << full;
     }
 
     /** Stores the int on the stack into the 32-bit register r. */
@@ -527,7 +522,7 @@ final class Emit {
     private void atLabel() {
         for (int r = 0; r < 8; r++) {
             inLocal[r] = true;
-            dirty[r] = (writable >> r & 1) != 0;
+            dirty[r] = true;
         }
         fIn = true;
         fKnown = -1;
@@ -848,13 +843,21 @@ final class Emit {
         pushInt(size);
         invokeStatic(OPERANDS, "readLin", "(" + C + "II)I");
         op.run();
-        if (!snapshot().equals(after)) throw new IllegalStateException("read-modify-write paths disagree");
+        if (!snapshot().sameAs(after)) throw new IllegalStateException("read-modify-write paths disagree");
         invokeStatic(OPERANDS, "writeLin", "(" + C + "III)V");
         mv.visitLabel(done);
     }
 
-    /** The translation-time flag state, to emit one operation on two code paths. */
-    private record Snapshot(boolean fIn, int fKnown, boolean fopStored, boolean fDirty) { }
+    /**
+     * The translation-time flag state, to emit one operation on two code paths. (Compared field
+     * by field: a record's generated equals bootstraps method handles the first time it runs,
+     * milliseconds on the translator's cold start.)
+     */
+    private record Snapshot(boolean fIn, int fKnown, boolean fopStored, boolean fDirty) {
+        boolean sameAs(Snapshot o) {
+            return fIn == o.fIn && fKnown == o.fKnown && fopStored == o.fopStored && fDirty == o.fDirty;
+        }
+    }
 
     private Snapshot snapshot() { return new Snapshot(fIn, fKnown, fopStored, fDirty); }
 

@@ -117,9 +117,9 @@ final class Translator {
         byte[] bytes;
         Block b;
         try {
-            bytes = generate(insns, eips, next, pathEnd, 0xFF);
-            // Loops: internal targets count every register as dirty unless told which ones the region writes.
-            if (lastHadTargets && lastEverStored != 0xFF) bytes = generate(insns, eips, next, pathEnd, lastEverStored);
+            // Once: at internal targets every register counts as dirty (exits then write back all
+            // eight, a few stores), which costs less than generating the class a second time.
+            bytes = generate(insns, eips, next, pathEnd);
             int code = runCodeLength(bytes);
             if (DEBUG) {
                 System.err.printf("region %x: %d insns, %d bytes of code, class %d%n", eip, n, code, bytes.length);
@@ -179,11 +179,7 @@ final class Translator {
     private byte[] lastFaultRegs;
     private int[] lastFaultFlags, lastExitTable;
 
-    /** Of the last {@link #generate}: whether the region has internal branch targets, and Emit.everStored. */
-    private boolean lastHadTargets;
-    private int lastEverStored;
-
-    private byte[] generate(List<Insn> insns, int[] eips, int[] next, boolean[] pathEnd, int writable) {
+    private byte[] generate(List<Insn> insns, int[] eips, int[] next, boolean[] pathEnd) {
         // Class file version 49 (Java 5) needs no stack map frames: the JVM's verifier infers the
         // types itself, which costs less than ASM computing frames (and ASM's frame code, hot on
         // the translator thread, was the largest single job of HotSpot's C2 compiler). Maximum
@@ -217,7 +213,6 @@ final class Translator {
         mv.visitCode();
         int n = insns.size();
         Emit e = new Emit(mv, insns, eips, next, pathEnd, useEmitters);
-        e.writable = writable;
         if (useEmitters) e.targets = internalTargets(insns, eips, next, pathEnd);
         if (useEmitters) e.flagsDead = FlagLiveness.dead(insns, pathEnd);
         // One handler for the whole region: local K says which instruction faulted; what it must
@@ -277,8 +272,6 @@ final class Translator {
         mv.visitMaxs(MAX_STACK, MAX_LOCALS);
         mv.visitEnd();
         cw.visitEnd();
-        lastHadTargets = e.targets != null;
-        lastEverStored = e.everStored;
         return cw.toByteArray();
     }
 
