@@ -25,7 +25,7 @@ public record JitSettings(int hot, boolean background, int growRuns, int generat
 
     /** The settings of this JVM. */
     public static final JitSettings PROPERTIES = new JitSettings(
-            Integer.getInteger("flatland.jit.hot", 50_000),
+            Integer.getInteger("flatland.jit.hot", 1_000_000),
             Boolean.parseBoolean(System.getProperty("flatland.jit.background", "true")),
             Integer.getInteger("flatland.jit.grow", 512),
             Integer.getInteger("flatland.jit.generations", 1),
