@@ -12,7 +12,7 @@ import io.flatland.mmu.CodeWatch;
  * starts afresh; unreferenced hidden classes then unload.
  */
 final class CodeCache implements CodeWatch.Listener {
-    static final int MAX_BLOCKS = 1 << 14;
+    static final int MAX_BLOCKS = 1 << 12;
     /** Invalidations of a page after which its code stays interpreted. */
     static final int MAX_PAGE_INVALIDATIONS = 32;
 

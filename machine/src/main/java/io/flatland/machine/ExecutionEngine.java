@@ -19,6 +19,11 @@ public interface ExecutionEngine {
         return java.util.Map.of();
     }
 
+    /** Why the engine's last translation failed (a bug), or null. */
+    default String lastTranslationFailure() {
+        return null;
+    }
+
     /** A fresh engine (with empty code caches) for {@code cpu}. */
     static ExecutionEngine create(Accel accel, Cpu cpu) {
         if (accel == Accel.JIT) {
@@ -27,6 +32,11 @@ public interface ExecutionEngine {
                 @Override
                 public ExitReason run(Cpu c, long maxInstructions) {
                     return jit.run(c, maxInstructions);
+                }
+
+                @Override
+                public String lastTranslationFailure() {
+                    return jit.lastTranslationFailure();
                 }
 
                 @Override

@@ -253,6 +253,11 @@ public final class Machine implements AutoCloseable {
      * CR3 loads, exceptions/interrupts by vector, interrupts by IRQ line, I/O operations, ...),
      * host-time fields left out: equal between two --icount runs of the same guest.
      */
+    /** Why the JIT's last translation failed (a bug: the code ran interpreted), or null. */
+    public String lastTranslationFailure() {
+        return engine == null ? null : engine.lastTranslationFailure();
+    }
+
     /** Counters of the execution engine itself (empty for the interpreter); see {@link ExecutionEngine#engineCounters}. */
     public java.util.Map<String, Long> engineCounters() {
         return engine == null ? java.util.Map.of() : engine.engineCounters();

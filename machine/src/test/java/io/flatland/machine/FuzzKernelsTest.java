@@ -49,6 +49,7 @@ class FuzzKernelsTest {
                 new PrintStream(err, true, StandardCharsets.UTF_8), dir);
         assertEquals(Integer.parseInt(Files.readString(dir.resolve(name + ".status")).trim()), st,
                 name + ": exit status (stderr: " + err + ")");
+        assertFalse(err.toString().contains("failed to translate"), "translator failures: " + err);
         return out.toString(StandardCharsets.ISO_8859_1);
     }
 

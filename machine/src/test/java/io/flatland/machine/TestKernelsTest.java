@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -97,5 +98,6 @@ class TestKernelsTest {
         String got = out.toString(StandardCharsets.ISO_8859_1);
         assertEquals(want, got, name + ": serial output differs from QEMU's (stderr: " + err + ")");
         assertEquals(Integer.parseInt(Files.readString(status).trim()), st, name + ": exit status (stderr: " + err + ")");
+        assertFalse(err.toString().contains("failed to translate"), "translator failures: " + err);
     }
 }

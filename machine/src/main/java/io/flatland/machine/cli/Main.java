@@ -171,6 +171,7 @@ public final class Main {
                 long wall = System.nanoTime() - t0;
                 for (OutputStream sink : sinks) flushQuietly(sink);
                 report(r, err);
+                warnTranslationFailures(m, err);
                 if (o.statsFile != null) {
                     try {
                         Files.writeString(ByteStrings.path(cwd, o.statsFile), m.statsJson(wall));
@@ -226,6 +227,18 @@ public final class Main {
             s.close();
         } catch (IOException e) {
             // output is lost, nothing else to do
+        }
+    }
+
+    /**
+     * A translator failure is a bug that the guest does not see (the code runs interpreted):
+     * say so, so that it is not silent. Tests check that their runs print no such line.
+     */
+    private static void warnTranslationFailures(Machine m, PrintStream err) {
+        Long failed = m.engineCounters().get("jit_translation_failures");
+        if (failed != null && failed > 0) {
+            err.println("flatland: warning: the JIT failed to translate " + failed + " region(s), which ran interpreted (a bug): "
+                    + m.lastTranslationFailure());
         }
     }
 

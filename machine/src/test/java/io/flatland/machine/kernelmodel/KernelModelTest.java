@@ -62,6 +62,7 @@ class KernelModelTest {
         String golden = Files.readString(GOLDEN.resolve(c.name() + ".txt"), StandardCharsets.ISO_8859_1);
         assertEquals(golden, transcript, c.name() + ": transcript differs from QEMU's (stderr: " + err + ")");
         assertEquals(c.status(), status, c.name() + ": exit status (stderr: " + err + ")");
+        assertFalse(err.toString().contains("failed to translate"), "translator failures: " + err);
         if (golden.contains("\npost: ")) {
             assertTrue(golden.contains("post: 01\npost: 02\npost: 03\n"), "boot milestones in order");
         }
