@@ -49,6 +49,12 @@ public final class JitEngine {
     private final int growRuns;
     /** Instructions the interpreter runs from a block entry before its region is translated ({@link Interpreter#runUntilEntry}). */
     private final int hot;
+    /**
+     * Until the CPU has run {@link #hot} instructions in all, no block entry can be hot: the
+     * interpreter runs without counting them (a short boot then costs what it costs under
+     * -accel interp), and counting starts from here.
+     */
+    private final long countFrom;
     public Observer observer;
     public long blocksRun, interpreted, faultsInBlocks, regionsGrown;
 
@@ -100,6 +106,7 @@ public final class JitEngine {
         this.tlb = cpu.mmu.tlb;
         this.interp = new Interpreter(cpu);
         this.hot = hot;
+        this.countFrom = cpu.icount + hot;
         this.cache = new CodeCache(cpu.ram.pages());
         this.translator = new Translator(handWritten);
         // One code watch listener per machine: both the decoded-instruction cache and ours must hear it.
@@ -176,6 +183,11 @@ public final class JitEngine {
             }
             prev = null;
             interpreted++;
+            if (cpu.icount < countFrom) {
+                ExitReason why = interp.run(cpu, Math.min(end, countFrom) - cpu.icount);
+                if (why != ExitReason.BUDGET) return why;
+                continue;
+            }
             // Cold code, or an event due inside the block: the interpreter runs (exact events and
             // interrupts included) until it is in front of a translated or newly hot block entry.
             ExitReason why = interp.runUntilEntry(cpu, end - cpu.icount, hot);
