@@ -656,14 +656,44 @@ final class Emit {
             exitStates.add(d);
             exitSetsEip.add(setEip);
         }
-        pushInt(id);
-        store(TMP);
-        mv.visitJumpInsn(GOTO, exitTail);
+        while (exitLabels.size() <= id) exitLabels.add(new Label());
+        mv.visitJumpInsn(GOTO, exitLabels.get(id));
     }
 
-    /** The exits' one tail (after the last instruction): return this.exited(cpu, id, locals..., eip, DONE + n). */
+    /**
+     * Exit states whose write-back is emitted in line (each a few dozen bytes): a region that
+     * leaves through them often (a dispatcher round trip per guest loop iteration) pays no call.
+     * The rest share one tail through Block.exited.
+     */
+    private static final int INLINE_EXITS = 4;
+    private final List<Label> exitLabels = new java.util.ArrayList<>();
+
+    /**
+     * The exits' code (after the last instruction): the first states' write-back in line, then
+     * one tail for the others: return this.exited(cpu, id, locals..., eip, DONE + n).
+     */
     void sharedExits() {
         if (exitStates.isEmpty()) return;
+        for (int id = 0; id < exitStates.size(); id++) {
+            mv.visitLabel(exitLabels.get(id));
+            if (id < INLINE_EXITS) {
+                writeBack(exitStates.get(id));
+                if (exitSetsEip.get(id)) {
+                    cpu();
+                    load(EXIT_EIP);
+                    mv.visitFieldInsn(PUTFIELD, CPU, "eip", "I");
+                }
+                load(DONE);
+                load(EXIT_N);
+                mv.visitInsn(IADD);
+                mv.visitInsn(IRETURN);
+            } else {
+                pushInt(id);
+                store(TMP);
+                mv.visitJumpInsn(GOTO, exitTail);
+            }
+        }
+        if (exitStates.size() <= INLINE_EXITS) return;
         mv.visitLabel(exitTail);
         mv.visitVarInsn(ALOAD, 0);
         cpu();
