@@ -19,7 +19,7 @@ import static org.objectweb.asm.Opcodes.*;
  * The code-generation state of one region's {@code run(Cpu, int)} method (local 0 = the
  * block, 1 = the Cpu, 2 = the room) and the pieces every instruction's bytecode is made of.
  * {@link Emitters} writes the instructions themselves; anything it does not handle is the
- * reference semantics, {@code cpu.eip = addr; Exec.execute(cpu, insn)}.
+ * reference semantics, {@code cpu.eip = addr; insn.handler.exec(cpu, insn)}.
  *
  * <p>Guest registers live in JVM locals {@code REG0..REG0+7} while translated code runs, and
  * so does the lazy flag record ({@link #FOP}, {@link #FRES}, {@link #FSRC}, {@link #FDST}, the
@@ -809,6 +809,19 @@ final class Emit {
         ea(in);
         pushInt(size);
         invokeStatic(OPERANDS, "read", "(" + C + "III)I");
+    }
+
+    /** Writes the value {@code value} pushes to the r/m operand (Operands.writeRm). */
+    void writeRm(Insn in, int size, Runnable value) {
+        if (in.mem) {
+            writeMemBegin(in, size);
+            value.run();
+            writeMemEnd();
+        } else {
+            regStoreBegin(size, in.rm);
+            value.run();
+            regStoreEnd(size);
+        }
     }
 
     /** First half of a memory write (Operands.write); push the value, then call {@link #writeMemEnd}. */

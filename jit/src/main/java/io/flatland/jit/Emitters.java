@@ -17,8 +17,8 @@ import static org.objectweb.asm.Opcodes.*;
  * the lazy flag record an operation leaves is the one {@link Alu} records (operation, result
  * masked to the size, source and destination as Alu passes them), kept in locals
  * ({@link Emit}). Conditions after a record of known operation compile to a compare of its
- * fields. Anything not handled here returns {@link #NO} and is translated as a call of
- * {@code Exec.execute}.
+ * fields. Anything not handled here returns {@link #NO} and is translated as a call of the
+ * instruction's own handler ({@link Emit#reference}).
  *
  * <p>Hand-written instructions do not store EIP: the fault handler and the block exits do.
  * Control transfers set EIP themselves ({@link #DONE_EIP}). Registers and the flag record
@@ -55,36 +55,18 @@ final class Emitters {
                 e.regStoreEnd(size);
                 return DONE;
             case Op.MOV_EG:
-                if (in.mem) {
-                    e.writeMemBegin(in, size);
-                    e.loadReg(size, in.reg);
-                    e.writeMemEnd();
-                } else {
-                    e.regStoreBegin(size, in.rm);
-                    e.loadReg(size, in.reg);
-                    e.regStoreEnd(size);
-                }
+                e.writeRm(in, size, () -> e.loadReg(size, in.reg));
                 return DONE;
             case Op.MOV_EI:
-                if (in.mem) {
-                    e.writeMemBegin(in, size);
-                    e.pushInt(in.imm);
-                    e.writeMemEnd();
-                } else {
-                    e.regStoreBegin(size, in.rm);
-                    e.pushInt(in.imm);
-                    e.regStoreEnd(size);
-                }
+                e.writeRm(in, size, () -> e.pushInt(in.imm));
                 return DONE;
             case Op.MOV_AO:
+                e.regStoreBegin(size, Cpu.EAX);
                 e.cpu();
                 e.pushInt(in.seg);
                 e.pushInt(in.disp);
                 e.pushInt(size);
                 e.invokeStatic("io/flatland/cpu/Operands", "read", "(" + Emit.C + "III)I");
-                e.store(Emit.TMP);
-                e.regStoreBegin(size, Cpu.EAX);
-                e.load(Emit.TMP);
                 e.regStoreEnd(size);
                 return DONE;
             case Op.MOV_OA:

@@ -20,13 +20,13 @@ import java.util.concurrent.TimeUnit;
  * {@link Interpreter#run}, and the same instruction count at every point where the machine
  * can observe it.
  *
- * <p>A translated block runs only when the interpreter's per-instruction checks would all
+ * <p>A translated region runs only when the interpreter's per-instruction checks would all
  * be no-ops for its whole length: no device event due before it ends, no exit requested,
  * no deliverable interrupt, not halted, no single-step trap, and it fits the budget. (No
- * block contains an instruction that could change any of that mid-way: see
- * {@link io.flatland.cpu.OpInfo}.) Otherwise the interpreter runs exactly one loop iteration
- * ({@code run(cpu, 1)}), which services events, delivers interrupts and retires one
- * instruction precisely as it would on its own. Cold code runs that way too until it is hot.
+ * region contains an instruction that could change any of that mid-way: see
+ * {@link io.flatland.cpu.OpInfo}.) Otherwise, and for cold code, the interpreter runs
+ * ({@link Interpreter#runUntilEntry}), servicing events and delivering interrupts exactly as
+ * on its own, until it is in front of a translated or newly hot block entry.
  */
 public final class JitEngine {
     /** Test hook: called after every translated block (state is at a block boundary). */
@@ -59,7 +59,7 @@ public final class JitEngine {
     public long blocksRun, interpreted, faultsInBlocks, regionsGrown;
 
     /** Default region runs whose exits are profiled before the region may grow ({@link ExitProfile}). */
-    static final int GROW_RUNS = 512;
+    static final int GROW_RUNS = JitSettings.PROPERTIES.growRuns();
 
     public JitEngine(Cpu cpu) {
         this(cpu, true, JitSettings.PROPERTIES.hot(), JitSettings.PROPERTIES.growRuns(),

@@ -14,14 +14,16 @@ import java.util.List;
 import static org.objectweb.asm.Opcodes.*;
 
 /**
- * Turns the instructions of one guest block into a hidden class extending {@link Block}.
- * Each instruction is emitted by {@link Emitters} (hand-written bytecode calling the same
- * semantic methods as the interpreter) or, failing that, as {@code cpu.eip = addr;
- * Exec.execute(cpu, insn)} with the decoded {@link Insn} loaded as a class-data constant.
+ * Turns the instructions of one guest region into a hidden class extending {@link Block}.
+ * Each instruction is emitted by {@link Emitters} (JVM arithmetic on locals with the
+ * interpreter's operand calls) or, failing that, as a call of its own handler
+ * ({@code Exec.Handler}) with the decoded {@link Insn} loaded as a class-data constant.
  *
- * <p>Every instruction that can fault is covered by its own exception handler, which sets
- * EIP to the instruction and returns {@code -(k + 1)}: faults cost nothing on the fast path
- * and the dispatcher knows exactly how many instructions retired.
+ * <p>One exception handler covers the region: every instruction that can fault first stores
+ * its index in a local, and the handler passes it with the locals to {@link Block#faulted},
+ * which writes back what was dirty when that instruction began, sets EIP to it and returns
+ * {@code -(k + 1)}: faults cost nothing on the fast path and the dispatcher knows exactly how
+ * many instructions retired.
  */
 final class Translator {
     static final String CPU = "io/flatland/cpu/Cpu";

@@ -10,7 +10,13 @@ class CodeCacheTest {
     @Test
     void versionChangesWhenAPageIsKilledOrTheCacheCleared() {
         CodeCache c = new CodeCache(16);
-        c.put(new NoBlock(0x100, 0x3100));
+        Block b = new Block() {
+            @Override
+            public int run(io.flatland.cpu.Cpu cpu, int room) { throw new AssertionError("not run"); }
+        };
+        b.eip = 0x100;
+        b.phys = 0x3100;
+        c.put(b);
         long v = c.version(0x3100);
         c.codeWritten(0x5000);   // another page
         assertTrue(v == c.version(0x3100));
