@@ -47,14 +47,10 @@ public final class JitEngine {
     private final Translator translator;
     private final Tlb tlb;
     private final int growRuns;
-    /** Instructions the interpreter runs from a block entry before its region is translated ({@link Interpreter#runUntilEntry}). */
+    /** Least instructions the interpreter runs from a block entry before its region is translated ({@link Interpreter#runUntilEntry}). */
     private final int hot;
-    /**
-     * Until the CPU has run {@link #hot} instructions in all, no block entry can be hot: the
-     * interpreter runs without counting them (a short boot then costs what it costs under
-     * -accel interp), and counting starts from here.
-     */
-    private final long countFrom;
+    /** Host ns a translated instruction saves over the interpreter; 0: {@link #hot} alone decides ({@link #threshold}). */
+    private final int gainNs;
     public Observer observer;
     public long blocksRun, interpreted, faultsInBlocks, regionsGrown;
 
@@ -62,7 +58,7 @@ public final class JitEngine {
     static final int GROW_RUNS = JitSettings.PROPERTIES.growRuns();
 
     public JitEngine(Cpu cpu) {
-        this(cpu, true, JitSettings.PROPERTIES.hot(), JitSettings.PROPERTIES.growRuns(),
+        this(cpu, true, JitSettings.PROPERTIES.hot(), JitSettings.PROPERTIES.gainNs(), JitSettings.PROPERTIES.growRuns(),
                 JitSettings.PROPERTIES.background() ? TRANSLATOR_THREAD : null);
     }
 
@@ -100,13 +96,18 @@ public final class JitEngine {
      * (tests pass an executor that decides when translations land).
      */
     public JitEngine(Cpu cpu, boolean handWritten, int hot, int growRuns, Executor background) {
+        this(cpu, handWritten, hot, 0, growRuns, background);
+    }
+
+    /** As above; {@code gainNs} &gt; 0 raises {@code hot} while translating costs more than that pays back ({@link #threshold}). */
+    public JitEngine(Cpu cpu, boolean handWritten, int hot, int gainNs, int growRuns, Executor background) {
         this.cpu = cpu;
         this.background = background;
         this.growRuns = handWritten && Translator.REGIONS ? growRuns : 0;
         this.tlb = cpu.mmu.tlb;
         this.interp = new Interpreter(cpu);
         this.hot = hot;
-        this.countFrom = cpu.icount + hot;
+        this.gainNs = gainNs;
         this.cache = new CodeCache(cpu.ram.pages());
         this.translator = new Translator(handWritten);
         // One code watch listener per machine: both the decoded-instruction cache and ours must hear it.
@@ -183,17 +184,43 @@ public final class JitEngine {
             }
             prev = null;
             interpreted++;
-            if (cpu.icount < countFrom) {
-                ExitReason why = interp.run(cpu, Math.min(end, countFrom) - cpu.icount);
-                if (why != ExitReason.BUDGET) return why;
-                continue;
-            }
             // Cold code, or an event due inside the block: the interpreter runs (exact events and
             // interrupts included) until it is in front of a translated or newly hot block entry.
-            ExitReason why = interp.runUntilEntry(cpu, end - cpu.icount, hot);
+            // It counts from the first instruction on: an interpreter loop that ran without
+            // counting and then began to (the old "count after 1 M instructions") was compiled
+            // by C2 without the counting path, deoptimized when counting began and ran in C1's
+            // profiling tier until C2 compiled it again: about 50 ms of a 300 ms run.
+            ExitReason why = interp.runUntilEntry(cpu, end - cpu.icount, threshold());
             if (why != ExitReason.BUDGET) return why;
             stopped = interp.stoppedAt();
         }
+    }
+
+    /**
+     * What a translation costs before this process has measured one: the first translations run
+     * the translator's own code in the JVM's bytecode interpreter (10-30 ms each, measured with
+     * --stats' jit_translation_ns on the kernel model), later ones take about 1 ms.
+     */
+    static final long FIRST_TRANSLATION_NS = 30_000_000;
+
+    /**
+     * The heat (instructions run from a block entry) at which the entry is translated: at least
+     * {@link #hot}, and, with a gain per instruction, as many instructions as it takes that gain
+     * to pay for a translation at this process's average cost so far. Heat is also the best
+     * guess of what is still to come (code that has run long is likely to run as long again), so
+     * a translation is made only where it is likely to return its cost: while the translator is
+     * cold, an entry must be three times as hot. A translation made anyway costs the guest twice
+     * on two cores: the translator and then HotSpot's compilers take the core it would run on.
+     */
+    private int threshold() {
+        return threshold(hot, gainNs, translator.translated + translator.failures, translationNanos());
+    }
+
+    /** {@link #threshold()} after {@code made} translations that cost {@code costNs} in all. */
+    static int threshold(int hot, int gainNs, long made, long costNs) {
+        if (gainNs <= 0) return hot;
+        long cost = made == 0 ? FIRST_TRANSLATION_NS : costNs / made;
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(hot, cost / gainNs));
     }
 
     /** Where the interpreter last stopped (a block entry with a translation, or hot), or null. */
