@@ -14,6 +14,7 @@ import java.util.List;
  *   bench jmh [REGEX] [JMH options]      JMH suite or a subset -> perf-results/bench-*.json
  *   bench boot [WORKLOAD] --runs N [--vs-qemu] [--accel interp|jit] [--icount] [--n N]
  *   bench model [--runs N] [--vs-qemu] [--accel interp,jit] [--workload W1,W2] [--n N] [--jvm "OPTIONS"]
+ *   bench exit [WORKLOAD] [--runs N] [--vs-qemu] [--accel interp|jit]
  *   bench baseline [--runs N] | --update-icounts
  *   gate [--baseline COMMIT|FILE|JAR] [--threshold 5] [--runs N] [--accept-icount-change]
  * </pre>
@@ -28,6 +29,8 @@ public final class Cli {
                        also segv) end to end, fresh process per run, round-robin with QEMU (--vs-qemu) on the
                        same images; --runs 3, --accel jit, the guest's default n unless --n; --jvm adds options
                        to the Flatland JVMs (after -Xss4m -XX:+UseParallelGC); exit 1 when a run failed its check
+                   flatland bench exit [WORKLOAD] [--runs N] [--vs-qemu] [--accel interp|jit]
+                       ms from the guest's shutdown (its 'post: 7e' line) to the end of the process, --runs 10
                    flatland bench baseline [--runs N] | --update-icounts
                    flatland gate [--baseline COMMIT|FILE|JAR] [--threshold PCT] [--runs N] [--max-runs M]
                                  [--accept-icount-change] [--metric cpu|process-cpu|wall] [--workload W]
@@ -76,6 +79,7 @@ public final class Cli {
                     }
                     case "boot" -> { return BootHarness.main(rest, root, out); }
                     case "model" -> { return ModelBench.main(rest, root, out); }
+                    case "exit" -> { return ExitLatency.main(rest, root, out); }
                     case "baseline" -> { return Baseline.main(rest, root, out); }
                     default -> { }
                 }
