@@ -6,13 +6,16 @@ import io.flatland.cpu.Flags;
 import io.flatland.cpu.SystemOps;
 import io.flatland.machine.devices.CmosRtc;
 import io.flatland.machine.devices.DebugExit;
+import io.flatland.machine.devices.Device;
 import io.flatland.machine.devices.DualPic;
 import io.flatland.machine.devices.KeyboardController;
+import io.flatland.machine.devices.MachineControl;
 import io.flatland.machine.devices.Pit8254;
 import io.flatland.machine.devices.PostPort;
 import io.flatland.machine.devices.SerialPorts;
 import io.flatland.machine.devices.SystemControlPortA;
 import io.flatland.machine.devices.SystemControlPortB;
+import io.flatland.machine.devices.Wiring;
 import io.flatland.machine.loader.BadImageException;
 import io.flatland.machine.loader.BootImage;
 import io.flatland.machine.loader.MultibootLoader;
@@ -48,14 +51,11 @@ public final class Machine implements AutoCloseable {
     private final Cpu cpu;
     private final VirtualClock clock;
     private final DualPic pic;
-    private final Pit8254 pit;
-    private final CmosRtc rtc;
     private final SerialPorts serial;
     private final PostPort post;
     private final DebugExit debugExit;
-    private final SystemControlPortA port92;
-    private final SystemControlPortB port61;
-    private final KeyboardController kbc;
+    /** Every device, in the order they are attached and reset. */
+    private final List<Device> devices;
     private final PcPlatform platform;
     private final BootImage image;
     private ExecutionEngine engine;
@@ -72,34 +72,24 @@ public final class Machine implements AutoCloseable {
         this.clock = new VirtualClock(cpu, config.icount);
 
         pic = new DualPic();
-        pic.attach(io);
-        pit = new Pit8254(clock, pic.line(0));
-        pit.attach(io);
-        port61 = new SystemControlPortB(pit);
-        port61.attach(io);
-        serial = new SerialPorts(config.serialPorts, pic::line, Thread.currentThread());
-        serial.attach(io);
+        Pit8254 pit = new Pit8254(clock);
+        serial = new SerialPorts(config.serialPorts, Thread.currentThread());
         long rtcBase = config.rtcEpochSeconds != null ? config.rtcEpochSeconds
                 : config.icount ? 946_684_800L : System.currentTimeMillis() / 1000;
-        rtc = new CmosRtc(clock, pic.line(8), rtcBase);
+        CmosRtc rtc = new CmosRtc(clock, rtcBase);
         rtc.setMemorySize(image.memoryMap.below4g(), image.memoryMap.above4g());
         rtc.setPcConfiguration();
-        rtc.attach(io);
-        pic.beforeRead(() -> {
-            pit.advance();
-            rtc.advance();
-        });
-        post = new PostPort(cpu);
-        post.attach(io);
-        debugExit = new DebugExit(cpu);
-        debugExit.attach(io);
-        port92 = new SystemControlPortA(cpu);
-        port92.attach(io);
-        kbc = new KeyboardController(cpu);
-        kbc.attach(io);
+        post = new PostPort();
+        debugExit = new DebugExit();
+        devices = List.of(pic, pit, new SystemControlPortB(pit), serial, rtc, post, debugExit,
+                new SystemControlPortA(), new KeyboardController());
+        // Each device takes the IRQ lines it declares from the PICs, and asks for exits through the control.
+        Wiring wiring = new Wiring(io, pic::line, new CpuControl(cpu));
+        for (Device d : devices) d.attach(wiring);
 
-        platform = new PcPlatform(clock, pic, pit, rtc, serial);
+        platform = new PcPlatform(clock, pic, devices.toArray(new Device[0]), serial);
         cpu.platform = platform;
+        pic.beforeRead(platform::advanceTimers);
         pit.onReprogram(() -> PcPlatform.serviceSoon(cpu));
         rtc.onReprogram(() -> PcPlatform.serviceSoon(cpu));
 
@@ -137,14 +127,15 @@ public final class Machine implements AutoCloseable {
     /** A reset (port 0x92, 8042 0xFE, triple fault): devices to power-on state, then the same kernel again. */
     private void reboot() {
         resets++;
-        pic.reset();
-        pit.reset();
-        port61.reset();
-        serial.reset();
-        rtc.reset();
-        port92.reset();
-        kbc.reset();
+        for (Device d : devices) d.reset();
         boot();
+    }
+
+    /** The machine's controls as devices see them: exit requests, the A20 gate and the instruction count of the CPU. */
+    private record CpuControl(Cpu cpu) implements MachineControl {
+        @Override public void requestExit(ExitReason why) { cpu.exitRequest = why; }
+        @Override public void setA20(boolean enabled) { cpu.mmu.setA20(enabled); }
+        @Override public long instructionCount() { return cpu.icount; }
     }
 
     /** Runs until the guest exits, halts for good, or (without -no-reboot) forever across resets. */
@@ -248,11 +239,6 @@ public final class Machine implements AutoCloseable {
     /** The isa-debug-exit status the guest requested, or -1. */
     public int debugExitStatus() { return debugExit.status(); }
 
-    /**
-     * The counters --stats reports (retired instructions, TLB misses, page walks, page faults,
-     * CR3 loads, exceptions/interrupts by vector, interrupts by IRQ line, I/O operations, ...),
-     * host-time fields left out: equal between two --icount runs of the same guest.
-     */
     /** Why the JIT's last translation failed (a bug: the code ran interpreted), or null. */
     public String lastTranslationFailure() {
         return engine == null ? null : engine.lastTranslationFailure();
@@ -263,6 +249,11 @@ public final class Machine implements AutoCloseable {
         return engine == null ? java.util.Map.of() : engine.engineCounters();
     }
 
+    /**
+     * The counters --stats reports (retired instructions, TLB misses, page walks, page faults,
+     * CR3 loads, exceptions/interrupts by vector, interrupts by IRQ line, I/O operations, ...),
+     * host-time fields left out: equal between two --icount runs of the same guest.
+     */
     public java.util.Map<String, Long> counters() {
         return Stats.counters(this);
     }

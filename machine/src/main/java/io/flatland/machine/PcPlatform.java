@@ -2,16 +2,17 @@ package io.flatland.machine;
 
 import io.flatland.cpu.Cpu;
 import io.flatland.cpu.Platform;
-import io.flatland.machine.devices.CmosRtc;
+import io.flatland.machine.devices.Device;
 import io.flatland.machine.devices.DualPic;
-import io.flatland.machine.devices.Pit8254;
 import io.flatland.machine.devices.SerialPorts;
 
+import java.util.function.IntPredicate;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * What the CPU sees of the PC around it: INTR and INTA from the 8259 pair, and time.
- * {@link #service} brings the PIT, the RTC and serial input up to the current virtual time
+ * {@link #service} brings the machine's devices (the timers among them: the PIT, the RTC) and
+ * serial input and output up to the current virtual time
  * and says when to come back ({@code cpu.nextEventAt}): at the next timer deadline under
  * --icount, or after {@link #RECHECK_INSTRUCTIONS} instructions in real-time mode (where
  * instructions and time are unrelated), while host input may arrive, or while serial output
@@ -24,16 +25,17 @@ public final class PcPlatform implements Platform {
 
     private final VirtualClock clock;
     private final DualPic pic;
-    private final Pit8254 pit;
-    private final CmosRtc rtc;
+    /** Every device of the machine, in attach order (an array: the service loop over it must not allocate). */
+    private final Device[] devices;
+    /** The serial ports' host side (input threads, output flushing), which keeps host time rather than virtual time. */
     private final SerialPorts serial;
+    private final IntPredicate lineCanRaise = this::canRaise;
     private long idleNs;
 
-    public PcPlatform(VirtualClock clock, DualPic pic, Pit8254 pit, CmosRtc rtc, SerialPorts serial) {
+    public PcPlatform(VirtualClock clock, DualPic pic, Device[] devices, SerialPorts serial) {
         this.clock = clock;
         this.pic = pic;
-        this.pit = pit;
-        this.rtc = rtc;
+        this.devices = devices.clone();
         this.serial = serial;
     }
 
@@ -54,18 +56,33 @@ public final class PcPlatform implements Platform {
     }
 
     private void advanceDevices() {
-        pit.advance();
-        rtc.advance();
+        advanceTimers();
         serial.pollInput();
         serial.serviceOutput();
     }
 
-    /** Earliest timer deadline in virtual ns, or -1 when no timer is armed. */
+    /**
+     * Brings every device up to the current virtual time (timer edges that passed latch their
+     * interrupts); also before the guest reads the PICs ({@link DualPic#beforeRead}).
+     */
+    public void advanceTimers() {
+        for (Device d : devices) d.advance();
+    }
+
+    /** Earliest timer deadline of the devices in virtual ns, or -1 when no timer is armed. */
     private long nextDeadline() {
-        long a = pit.nextDeadlineNs(), b = rtc.nextDeadlineNs();
-        if (a < 0) return b;
-        if (b < 0) return a;
-        return Math.min(a, b);
+        long best = Device.NO_DEADLINE;
+        for (Device d : devices) {
+            long t = d.nextDeadlineNs();
+            if (t != Device.NO_DEADLINE && (best == Device.NO_DEADLINE || t < best)) best = t;
+        }
+        return best;
+    }
+
+    /** Whether some device could still raise an interrupt that wakes a halted CPU. */
+    private boolean anyCanWake() {
+        for (Device d : devices) if (d.canWake(lineCanRaise)) return true;
+        return false;
     }
 
     /** Sets {@code cpu.nextEventAt} for the next visit. */
@@ -101,10 +118,7 @@ public final class PcPlatform implements Platform {
                 return true;
             }
             long deadline = nextDeadline();
-            boolean timerCanWake = pit.nextDeadlineNs() >= 0 && canRaise(0)
-                    || rtc.nextDeadlineNs() >= 0 && canRaise(8);
-            boolean inputCanWake = serial.inputCanWake(this::canRaise);
-            if (!timerCanWake && !inputCanWake) return false;
+            if (!anyCanWake()) return false;
             long now = clock.nowNs();
             if (clock.icountMode() && deadline >= 0) {
                 idleNs += Math.max(0, deadline - now);

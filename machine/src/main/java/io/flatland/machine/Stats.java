@@ -1,41 +1,74 @@
 package io.flatland.machine;
 
-import io.flatland.cpu.Cpu;
 import io.flatland.machine.devices.PostPort;
 
-/** The --stats JSON document, written by hand (it is small and flat). */
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The --stats JSON document and the counters of {@link Machine#counters}, from one registry:
+ * each entry is declared once, with its name, what it reads, and whether it is a counter
+ * (equal between two --icount runs of one guest, so it is in both) or a report-only field
+ * (host times, settings: --stats only). The document is written by hand (it is small and
+ * flat); the entries' order is the document's.
+ */
 final class Stats {
     private Stats() { }
 
+    /** A counter (both outputs), a per-index counter array (sparse: non-zero entries only), or a report-only field. */
+    private enum Kind { COUNTER, PER_INDEX, REPORT_ONLY }
+
+    /** What an entry reads: the machine, and the run's wall time for the fields derived from it. */
+    private record Run(Machine m, long wallNanos) { }
+
+    private record Entry(String name, Kind kind, Function<Run, Object> value) { }
+
+    private static Entry counter(String name, Function<Run, Object> v) { return new Entry(name, Kind.COUNTER, v); }
+
+    private static Entry perIndex(String name, Function<Run, Object> v) { return new Entry(name, Kind.PER_INDEX, v); }
+
+    private static Entry reportOnly(String name, Function<Run, Object> v) { return new Entry(name, Kind.REPORT_ONLY, v); }
+
+    private static final List<Entry> ENTRIES = List.of(
+            counter("retired_instructions", r -> r.m.cpu().icount),
+            reportOnly("wall_time_ns", r -> r.wallNanos),
+            // Guest instructions per host microsecond of the run (JVM start-up excluded, as wall_time_ns).
+            reportOnly("guest_mips", r -> r.wallNanos > 0
+                    ? String.format(java.util.Locale.ROOT, "%.1f", r.m.cpu().icount * 1e3 / r.wallNanos) : "0"),
+            // CPU time of the thread writing this (the one that ran the machine; for the CLI the
+            // main thread, so JVM start-up is included): ns resolution, unaffected by waiting for a core.
+            reportOnly("thread_cpu_ns", r -> {
+                java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+                return threads.isCurrentThreadCpuTimeSupported() ? threads.getCurrentThreadCpuTime() : -1;
+            }),
+            counter("virtual_time_ns", r -> r.m.clock().nowNs()),
+            reportOnly("idle_ns", r -> r.m.platform().idleNs()),
+            reportOnly("icount_mode", r -> r.m.clock().icountMode()),
+            counter("tlb_misses", r -> r.m.mmu().tlb.misses),
+            counter("tlb_flushes", r -> r.m.mmu().tlb.flushes),
+            counter("page_walks", r -> r.m.mmu().walker.walks),
+            counter("page_faults", r -> r.m.mmu().walker.pageFaults),
+            counter("cr3_loads", r -> r.m.mmu().cr3Loads),
+            counter("code_invalidations", r -> r.m.mmu().codeWatch.invalidations),
+            counter("io_operations", r -> r.m.io().operations()),
+            counter("mmio_accesses", r -> r.m.ram().mmio().accesses()),
+            counter("resets", r -> r.m.resets()),
+            perIndex("exceptions_by_vector", r -> r.m.cpu().exceptionsByVector),
+            perIndex("interrupts_by_vector", r -> r.m.cpu().interruptsByVector),
+            perIndex("interrupts_by_line", r -> r.m.pic().acknowledgedByLine()),
+            counter("spurious_interrupts", r -> r.m.pic().spurious()));
+
+    /** The document: the entries in order, the engine's own counters, then the POST milestones. */
     static String json(Machine m, long wallNanos) {
-        Cpu cpu = m.cpu();
+        Run run = new Run(m, wallNanos);
         StringBuilder sb = new StringBuilder(1024);
         sb.append("{\n");
-        field(sb, "retired_instructions", cpu.icount);
-        field(sb, "wall_time_ns", wallNanos);
-        // Guest instructions per host microsecond of the run (JVM start-up excluded, as wall_time_ns).
-        field(sb, "guest_mips", wallNanos > 0 ? String.format(java.util.Locale.ROOT, "%.1f", cpu.icount * 1e3 / wallNanos) : "0");
-        // CPU time of the thread writing this (the one that ran the machine; for the CLI the
-        // main thread, so JVM start-up is included): ns resolution, unaffected by waiting for a core.
-        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
-        field(sb, "thread_cpu_ns", threads.isCurrentThreadCpuTimeSupported() ? threads.getCurrentThreadCpuTime() : -1);
-        field(sb, "virtual_time_ns", m.clock().nowNs());
-        field(sb, "idle_ns", m.platform().idleNs());
-        field(sb, "icount_mode", m.clock().icountMode());
-        field(sb, "tlb_misses", m.mmu().tlb.misses);
-        field(sb, "tlb_flushes", m.mmu().tlb.flushes);
-        field(sb, "page_walks", m.mmu().walker.walks);
-        field(sb, "page_faults", m.mmu().walker.pageFaults);
-        field(sb, "cr3_loads", m.mmu().cr3Loads);
-        field(sb, "code_invalidations", m.mmu().codeWatch.invalidations);
-        field(sb, "io_operations", m.io().operations());
-        field(sb, "mmio_accesses", m.ram().mmio().accesses());
-        field(sb, "resets", m.resets());
-        sparse(sb, "exceptions_by_vector", cpu.exceptionsByVector);
-        sparse(sb, "interrupts_by_vector", cpu.interruptsByVector);
-        sparse(sb, "interrupts_by_line", m.pic().acknowledgedByLine());
-        field(sb, "spurious_interrupts", m.pic().spurious());
-        for (java.util.Map.Entry<String, Long> e : m.engineCounters().entrySet()) field(sb, e.getKey(), e.getValue());
+        for (Entry e : ENTRIES) {
+            Object v = e.value.apply(run);
+            if (e.kind == Kind.PER_INDEX) sparse(sb, e.name, (long[]) v); else field(sb, e.name, v);
+        }
+        for (Map.Entry<String, Long> e : m.engineCounters().entrySet()) field(sb, e.getKey(), e.getValue());
         sb.append("  \"post_milestones\": [");
         boolean first = true;
         for (PostPort.Milestone p : m.milestones()) {
@@ -50,32 +83,29 @@ final class Stats {
     }
 
     /**
-     * The counters of {@link #json} without the host-dependent ones (wall time, idle time,
-     * host times of milestones): under --icount two runs of one guest give equal maps.
-     * Sparse per-vector/per-line counters appear as "name[i]".
+     * The counters of {@link #json} without the report-only fields (wall time, idle time, host
+     * times of milestones, settings): under --icount two runs of one guest give equal maps.
+     * Per-index counters appear as "name[i]" for their non-zero entries.
      */
-    static java.util.Map<String, Long> counters(Machine m) {
-        Cpu cpu = m.cpu();
-        java.util.Map<String, Long> c = new java.util.LinkedHashMap<>();
-        c.put("retired_instructions", cpu.icount);
-        c.put("virtual_time_ns", m.clock().nowNs());
-        c.put("tlb_misses", m.mmu().tlb.misses);
-        c.put("tlb_flushes", m.mmu().tlb.flushes);
-        c.put("page_walks", m.mmu().walker.walks);
-        c.put("page_faults", m.mmu().walker.pageFaults);
-        c.put("cr3_loads", m.mmu().cr3Loads);
-        c.put("code_invalidations", m.mmu().codeWatch.invalidations);
-        c.put("io_operations", m.io().operations());
-        c.put("mmio_accesses", m.ram().mmio().accesses());
-        c.put("resets", m.resets());
-        sparse(c, "exceptions_by_vector", cpu.exceptionsByVector);
-        sparse(c, "interrupts_by_vector", cpu.interruptsByVector);
-        sparse(c, "interrupts_by_line", m.pic().acknowledgedByLine());
-        c.put("spurious_interrupts", m.pic().spurious());
+    static Map<String, Long> counters(Machine m) {
+        Run run = new Run(m, 0);
+        Map<String, Long> c = new java.util.LinkedHashMap<>();
+        for (Entry e : ENTRIES) {
+            switch (e.kind) {
+                case COUNTER -> c.put(e.name, (Long) e.value.apply(run));
+                case PER_INDEX -> sparse(c, e.name, (long[]) e.value.apply(run));
+                case REPORT_ONLY -> { }
+            }
+        }
         return c;
     }
 
-    private static void sparse(java.util.Map<String, Long> c, String name, long[] counts) {
+    /** Names of the counters in registry order (per-index ones without an index): for tests. */
+    static List<String> counterNames() {
+        return ENTRIES.stream().filter(e -> e.kind != Kind.REPORT_ONLY).map(Entry::name).toList();
+    }
+
+    private static void sparse(Map<String, Long> c, String name, long[] counts) {
         for (int i = 0; i < counts.length; i++) if (counts[i] != 0) c.put(name + "[" + i + "]", counts[i]);
     }
 

@@ -1,6 +1,5 @@
 package io.flatland.machine.devices;
 
-import io.flatland.cpu.IoBus;
 import io.flatland.cpu.IoDevice;
 
 import java.time.LocalDateTime;
@@ -21,7 +20,10 @@ import java.time.ZoneOffset;
  * update-ended (UIE) interrupts raise IRQ8. Alarm interrupts are not modelled. Register D
  * reports valid RAM and time (VRT).
  */
-public final class CmosRtc implements IoDevice {
+public final class CmosRtc implements IoDevice, Device {
+    /** The RTC's interrupt output drives ISA IRQ 8. */
+    public static final int IRQ = 8;
+    private static final int[] LINES = {IRQ};
     public static final int REG_A = 0x0A, REG_B = 0x0B, REG_C = 0x0C, REG_D = 0x0D, CENTURY = 0x32;
     /** IBM PS/2's copy of the century, kept equal to 0x32 as QEMU does. */
     static final int PS2_CENTURY = 0x37;
@@ -31,7 +33,7 @@ public final class CmosRtc implements IoDevice {
     private static final long UIP_NS = 244_000;
 
     private final Pit8254.Clock clock;
-    private final InterruptLine irq8;
+    private InterruptLine irq8 = InterruptLine.NONE;
     private final byte[] cmos = new byte[128];
     private final long baseEpochSeconds;
     /** Seconds added by guest writes to the time registers. */
@@ -44,9 +46,8 @@ public final class CmosRtc implements IoDevice {
     private long lastPeriodicNs, lastSecond;
     private Runnable reprogrammed = () -> { };
 
-    public CmosRtc(Pit8254.Clock clock, InterruptLine irq8, long baseEpochSeconds) {
+    public CmosRtc(Pit8254.Clock clock, long baseEpochSeconds) {
         this.clock = clock;
-        this.irq8 = irq8;
         this.baseEpochSeconds = baseEpochSeconds;
         powerOn();
     }
@@ -58,9 +59,14 @@ public final class CmosRtc implements IoDevice {
         cmos[REG_D] = (byte) 0x80;      // VRT
     }
 
-    public void attach(IoBus io) {
-        io.register(0x70, 2, this);
+    @Override
+    public void attach(Wiring w) {
+        w.io().register(0x70, 2, this);
+        irq8 = w.irq().apply(IRQ);
     }
+
+    @Override
+    public int[] irqLines() { return LINES; }
 
     /** Told when interrupt-related registers change, so the machine can move its next deadline. */
     public void onReprogram(Runnable r) {
@@ -249,6 +255,7 @@ public final class CmosRtc implements IoDevice {
     }
 
     /** Raises the flags (and IRQ8 when enabled) for periodic ticks and seconds that passed. */
+    @Override
     public void advance() {
         long now = clock.nowNs();
         long period = periodicNs();
@@ -269,6 +276,7 @@ public final class CmosRtc implements IoDevice {
     }
 
     /** Next virtual time at which an enabled RTC interrupt fires, or -1. */
+    @Override
     public long nextDeadlineNs() {
         long best = -1;
         if ((cmos[REG_C] & C_IRQF) != 0) return -1;   // nothing new until the guest reads C
@@ -280,6 +288,7 @@ public final class CmosRtc implements IoDevice {
         return best;
     }
 
+    @Override
     public void reset() {
         powerOn();
         irq8.set(false);

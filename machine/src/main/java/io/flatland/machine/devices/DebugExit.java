@@ -1,8 +1,6 @@
 package io.flatland.machine.devices;
 
-import io.flatland.cpu.Cpu;
 import io.flatland.cpu.ExitReason;
-import io.flatland.cpu.IoBus;
 import io.flatland.cpu.IoDevice;
 
 /**
@@ -10,18 +8,20 @@ import io.flatland.cpu.IoDevice;
  * exit with status {@code (v << 1) | 1}, so a guest can report success or failure and can
  * never produce 0. Reads return open bus.
  */
-public final class DebugExit implements IoDevice {
+public final class DebugExit implements IoDevice, Device {
     public static final int IOBASE = 0xF4, IOSIZE = 4;
-    private final Cpu cpu;
+    private MachineControl control = MachineControl.NONE;
     private int status = -1;
 
-    public DebugExit(Cpu cpu) {
-        this.cpu = cpu;
+    @Override
+    public void attach(Wiring w) {
+        w.io().register(IOBASE, IOSIZE, this);
+        control = w.control();
     }
 
-    public void attach(IoBus io) {
-        io.register(IOBASE, IOSIZE, this);
-    }
+    /** Nothing: a write ends the run at once, so no reset can come between it and its status being read. */
+    @Override
+    public void reset() { }
 
     /** QEMU's formula for the process exit status (the host keeps its low 8 bits). */
     public static int exitStatus(int value) {
@@ -41,6 +41,6 @@ public final class DebugExit implements IoDevice {
     @Override
     public void out(int port, int size, int value) {
         status = exitStatus(value) & 0xFF;
-        cpu.exitRequest = ExitReason.DEVICE_EXIT;
+        control.requestExit(ExitReason.DEVICE_EXIT);
     }
 }

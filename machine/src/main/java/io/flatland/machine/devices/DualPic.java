@@ -1,6 +1,5 @@
 package io.flatland.machine.devices;
 
-import io.flatland.cpu.IoBus;
 import io.flatland.cpu.IoDevice;
 
 /**
@@ -8,7 +7,7 @@ import io.flatland.cpu.IoDevice;
  * output wired to the master's IRQ2. ISA lines 0-7 go to the master, 8-15 to the slave.
  * The INTR line the CPU samples is kept in a field so that checking it is one read.
  */
-public final class DualPic implements IoDevice {
+public final class DualPic implements IoDevice, Device {
     public final Pic8259 master;
     public final Pic8259 slave;
     private boolean intr;
@@ -30,9 +29,11 @@ public final class DualPic implements IoDevice {
         beforeRead = r;
     }
 
-    public void attach(IoBus io) {
-        io.register(0x20, 2, this);
-        io.register(0xA0, 2, this);
+    /** The PICs receive the lines; they drive only INTR, which the CPU samples through the platform. */
+    @Override
+    public void attach(Wiring w) {
+        w.io().register(0x20, 2, this);
+        w.io().register(0xA0, 2, this);
     }
 
     private void update() {
@@ -124,6 +125,7 @@ public final class DualPic implements IoDevice {
         pic.write(port & 1, value);
     }
 
+    @Override
     public void reset() {
         master.reset();
         slave.reset();

@@ -1,8 +1,6 @@
 package io.flatland.machine.devices;
 
-import io.flatland.cpu.Cpu;
 import io.flatland.cpu.ExitReason;
-import io.flatland.cpu.IoBus;
 import io.flatland.cpu.IoDevice;
 
 /**
@@ -14,10 +12,10 @@ import io.flatland.cpu.IoDevice;
  * 0xAA (self test) answers 0x55; 0xAB (interface test) answers 0; 0xD0 reads the output
  * port (0xCF after power-on, as QEMU's). No keyboard is attached.
  */
-public final class KeyboardController implements IoDevice {
+public final class KeyboardController implements IoDevice, Device {
     static final int STATUS_OBF = 0x01, STATUS_SYS = 0x04, STATUS_CMD = 0x08;
 
-    private final Cpu cpu;
+    private MachineControl control = MachineControl.NONE;
     private int output = -1;        // byte waiting in the output buffer, or -1
     private int pendingCommand;     // command waiting for its data byte on 0x60
     private int commandByte = 0x45; // translate, system flag, keyboard interrupt (a BIOS leaves this)
@@ -26,13 +24,11 @@ public final class KeyboardController implements IoDevice {
     private int outputPort = OUTPUT_PORT_RESET;
     private boolean lastWasCommand;
 
-    public KeyboardController(Cpu cpu) {
-        this.cpu = cpu;
-    }
-
-    public void attach(IoBus io) {
-        io.register(0x60, 1, this);
-        io.register(0x64, 1, this);
+    @Override
+    public void attach(Wiring w) {
+        w.io().register(0x60, 1, this);
+        w.io().register(0x64, 1, this);
+        control = w.control();
     }
 
     @Override
@@ -71,25 +67,26 @@ public final class KeyboardController implements IoDevice {
             case 0xD0 -> output = outputPort;
             case 0xDD -> setA20(false);
             case 0xDF -> setA20(true);
-            case 0xFE -> cpu.exitRequest = ExitReason.RESET;
+            case 0xFE -> control.requestExit(ExitReason.RESET);
             default -> {
                 // 0xF0-0xFF pulse output-port lines; bit 0 is the reset line.
-                if (cmd >= 0xF0 && (cmd & 1) == 0) cpu.exitRequest = ExitReason.RESET;
+                if (cmd >= 0xF0 && (cmd & 1) == 0) control.requestExit(ExitReason.RESET);
             }
         }
     }
 
     private void writeOutputPort(int value) {
         outputPort = value;
-        cpu.mmu.setA20((value & 2) != 0);
-        if ((value & 1) == 0) cpu.exitRequest = ExitReason.RESET;
+        control.setA20((value & 2) != 0);
+        if ((value & 1) == 0) control.requestExit(ExitReason.RESET);
     }
 
     private void setA20(boolean on) {
         outputPort = on ? outputPort | 2 : outputPort & ~2;
-        cpu.mmu.setA20(on);
+        control.setA20(on);
     }
 
+    @Override
     public void reset() {
         output = -1;
         pendingCommand = 0;

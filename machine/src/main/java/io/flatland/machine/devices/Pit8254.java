@@ -1,6 +1,5 @@
 package io.flatland.machine.devices;
 
-import io.flatland.cpu.IoBus;
 import io.flatland.cpu.IoDevice;
 
 /**
@@ -17,8 +16,11 @@ import io.flatland.cpu.IoDevice;
  * refresh on the AT) is present but drives nothing. Channel 2's GATE and OUT are reached
  * through port 0x61 ({@link SystemControlPortB}).
  */
-public final class Pit8254 implements IoDevice {
+public final class Pit8254 implements IoDevice, Device {
     public static final long FREQUENCY_HZ = 1_193_182;
+    /** Channel 0's OUT drives ISA IRQ 0. */
+    public static final int IRQ = 0;
+    private static final int[] LINES = {IRQ};
     private static final long NS_PER_S = 1_000_000_000L;
 
     public interface Clock {
@@ -53,23 +55,27 @@ public final class Pit8254 implements IoDevice {
 
     final Channel[] ch = {new Channel(), new Channel(), new Channel()};
     private final Clock clock;
-    private final InterruptLine irq0;
+    private InterruptLine irq0 = InterruptLine.NONE;
     /** Tick up to which channel 0's OUT edges have been delivered to IRQ0. */
     private long irqDeliveredTick;
     /** Told when channel 0 is reprogrammed, so the machine can move its next deadline. */
     private Runnable reprogrammed = () -> { };
 
-    public Pit8254(Clock clock, InterruptLine irq0) {
+    public Pit8254(Clock clock) {
         this.clock = clock;
-        this.irq0 = irq0;
         ch[0].gate = true;
         ch[1].gate = true;
         ch[2].gate = false;
     }
 
-    public void attach(IoBus io) {
-        io.register(0x40, 4, this);
+    @Override
+    public void attach(Wiring w) {
+        w.io().register(0x40, 4, this);
+        irq0 = w.irq().apply(IRQ);
     }
+
+    @Override
+    public int[] irqLines() { return LINES; }
 
     public void onReprogram(Runnable r) {
         reprogrammed = r;
@@ -143,6 +149,7 @@ public final class Pit8254 implements IoDevice {
      * time mode. (Under --icount the service runs at every edge, so the extra calls find
      * nothing to deliver.)
      */
+    @Override
     public void advance() {
         long now = nowTick();
         Channel c = ch[0];
@@ -155,6 +162,7 @@ public final class Pit8254 implements IoDevice {
     }
 
     /** Virtual time (ns) of channel 0's next OUT rising edge after now, or -1. */
+    @Override
     public long nextDeadlineNs() {
         long edge = nextRisingEdge(ch[0], irqDeliveredTick);
         return edge < 0 ? -1 : nsOfTick(edge);
@@ -296,6 +304,7 @@ public final class Pit8254 implements IoDevice {
         }
     }
 
+    @Override
     public void reset() {
         for (Channel c : ch) {
             c.mode = 0;

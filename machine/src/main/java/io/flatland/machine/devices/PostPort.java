@@ -1,8 +1,6 @@
 package io.flatland.machine.devices;
 
-import io.flatland.cpu.Cpu;
 import io.flatland.cpu.ExitReason;
-import io.flatland.cpu.IoBus;
 import io.flatland.cpu.IoDevice;
 
 import java.util.ArrayList;
@@ -13,22 +11,24 @@ import java.util.List;
  * with the retired-instruction count and the host time at which it happened. The list
  * grows only when the guest writes the port (a handful of times per boot).
  */
-public final class PostPort implements IoDevice {
+public final class PostPort implements IoDevice, Device {
     /** One POST write. */
     public record Milestone(int code, long icount, long hostNanos) { }
 
-    private final Cpu cpu;
+    private MachineControl control = MachineControl.NONE;
     private final List<Milestone> milestones = new ArrayList<>();
     private int stopAt = -1;
     private boolean stopHit;
 
-    public PostPort(Cpu cpu) {
-        this.cpu = cpu;
+    @Override
+    public void attach(Wiring w) {
+        w.io().register(0x80, 1, this);
+        control = w.control();
     }
 
-    public void attach(IoBus io) {
-        io.register(0x80, 1, this);
-    }
+    /** Nothing: the milestones record the whole run, across resets, and the stop code is the run's setting. */
+    @Override
+    public void reset() { }
 
     /** Makes the run loop return (with {@link ExitReason#DEVICE_EXIT}) when {@code code} is written; -1 for never. */
     public void stopAt(int code) {
@@ -49,10 +49,10 @@ public final class PostPort implements IoDevice {
     @Override
     public void out(int port, int size, int value) {
         int code = value & 0xFF;
-        milestones.add(new Milestone(code, cpu.icount, System.nanoTime()));
+        milestones.add(new Milestone(code, control.instructionCount(), System.nanoTime()));
         if (code == stopAt) {
             stopHit = true;
-            cpu.exitRequest = ExitReason.DEVICE_EXIT;
+            control.requestExit(ExitReason.DEVICE_EXIT);
         }
     }
 }

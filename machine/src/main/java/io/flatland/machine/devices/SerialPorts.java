@@ -1,7 +1,5 @@
 package io.flatland.machine.devices;
 
-import io.flatland.cpu.IoBus;
-
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
@@ -14,7 +12,7 @@ import java.util.function.IntPredicate;
  * configured has no UART at all (nothing answers at its addresses, reads give 0xFF), as with
  * QEMU's {@code -serial none}. Owns the host input threads of its ports.
  */
-public final class SerialPorts {
+public final class SerialPorts implements Device {
     public static final int COUNT = 4;
     public static final int[] BASES = {0x3F8, 0x2F8, 0x3E8, 0x2E8};
     public static final int[] IRQS = {4, 3, 4, 3};
@@ -24,6 +22,8 @@ public final class SerialPorts {
 
     private final List<Uart16550> uarts = new ArrayList<>();
     private final List<Integer> irqs = new ArrayList<>();
+    /** The distinct IRQ lines of the ports that exist. */
+    private final int[] lines;
     private final List<SerialInput> inputs = new ArrayList<>();
     private final int[] presentBases;
 
@@ -40,10 +40,9 @@ public final class SerialPorts {
 
     /**
      * @param ports  COM1..COM4, null for an absent port (shorter lists leave the rest absent)
-     * @param line   the interrupt line for an ISA IRQ number
      * @param waiter the thread to wake when input arrives (the CPU's, sleeping in HLT)
      */
-    public SerialPorts(List<Port> ports, java.util.function.IntFunction<InterruptLine> line, Thread waiter) {
+    public SerialPorts(List<Port> ports, Thread waiter) {
         List<Integer> bases = new ArrayList<>();
         for (int i = 0; i < Math.min(COUNT, ports.size()); i++) {
             Port p = ports.get(i);
@@ -53,11 +52,12 @@ public final class SerialPorts {
                 in.setWaiter(waiter);
                 inputs.add(in);
             }
-            uarts.add(new Uart16550(line.apply(IRQS[i]), p.out(), in));
+            uarts.add(new Uart16550(InterruptLine.NONE, p.out(), in));   // wired at attach
             irqs.add(IRQS[i]);
             bases.add(BASES[i]);
         }
         presentBases = bases.stream().mapToInt(Integer::intValue).toArray();
+        lines = irqs.stream().mapToInt(Integer::intValue).distinct().toArray();
         seenTransmitted = new long[uarts.size()];
         lastChangeNs = new long[uarts.size()];
         pendingSinceNs = new long[uarts.size()];
@@ -95,8 +95,18 @@ public final class SerialPorts {
         }
     }
 
-    public void attach(IoBus io) {
-        for (int i = 0; i < uarts.size(); i++) uarts.get(i).attach(io, presentBases[i]);
+    @Override
+    public void attach(Wiring w) {
+        for (int i = 0; i < uarts.size(); i++) uarts.get(i).attach(w.io(), presentBases[i], w.irq().apply(irqs.get(i)));
+    }
+
+    @Override
+    public int[] irqLines() { return lines; }
+
+    /** A byte may still arrive on a port whose line can reach the CPU (the ports keep no timers). */
+    @Override
+    public boolean canWake(IntPredicate lineCanRaise) {
+        return inputCanWake(lineCanRaise);
     }
 
     /** I/O bases of the ports that exist, in COM order (what the firmware lists at 0x400). */
@@ -131,6 +141,7 @@ public final class SerialPorts {
         for (Uart16550 u : uarts) u.flush();
     }
 
+    @Override
     public void reset() {
         for (Uart16550 u : uarts) u.reset();
     }

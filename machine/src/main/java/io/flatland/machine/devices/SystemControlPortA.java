@@ -1,8 +1,6 @@
 package io.flatland.machine.devices;
 
-import io.flatland.cpu.Cpu;
 import io.flatland.cpu.ExitReason;
-import io.flatland.cpu.IoBus;
 import io.flatland.cpu.IoDevice;
 
 /**
@@ -11,16 +9,14 @@ import io.flatland.cpu.IoDevice;
  * 8042's output port drives the same line: the last writer wins) and reads return the
  * value written, which is 0x02 after the firmware enabled A20.
  */
-public final class SystemControlPortA implements IoDevice {
-    private final Cpu cpu;
+public final class SystemControlPortA implements IoDevice, Device {
+    private MachineControl control = MachineControl.NONE;
     private int value = 0x02;
 
-    public SystemControlPortA(Cpu cpu) {
-        this.cpu = cpu;
-    }
-
-    public void attach(IoBus io) {
-        io.register(0x92, 1, this);
+    @Override
+    public void attach(Wiring w) {
+        w.io().register(0x92, 1, this);
+        control = w.control();
     }
 
     @Override
@@ -32,11 +28,12 @@ public final class SystemControlPortA implements IoDevice {
     public void out(int port, int size, int v) {
         boolean resetEdge = (v & 1) != 0 && (value & 1) == 0;
         value = v & 0xFF;
-        cpu.mmu.setA20((value & 2) != 0);
-        if (resetEdge) cpu.exitRequest = ExitReason.RESET;
+        control.setA20((value & 2) != 0);
+        if (resetEdge) control.requestExit(ExitReason.RESET);
     }
 
     public boolean a20() { return (value & 2) != 0; }
 
+    @Override
     public void reset() { value = 0x02; }
 }

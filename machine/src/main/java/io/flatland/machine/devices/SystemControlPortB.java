@@ -1,6 +1,5 @@
 package io.flatland.machine.devices;
 
-import io.flatland.cpu.IoBus;
 import io.flatland.cpu.IoDevice;
 
 /**
@@ -8,7 +7,7 @@ import io.flatland.cpu.IoDevice;
  * data path; reads return those two bits, a refresh-request bit (4) that toggles on every
  * read (BIOS delay loops poll it) and channel 2's OUT in bit 5.
  */
-public final class SystemControlPortB implements IoDevice {
+public final class SystemControlPortB implements IoDevice, Device {
     private final Pit8254 pit;
     private boolean speakerData;
     private boolean refreshToggle;
@@ -17,8 +16,9 @@ public final class SystemControlPortB implements IoDevice {
         this.pit = pit;
     }
 
-    public void attach(IoBus io) {
-        io.register(0x61, 1, this);
+    @Override
+    public void attach(Wiring w) {
+        w.io().register(0x61, 1, this);
     }
 
     @Override
@@ -33,6 +33,7 @@ public final class SystemControlPortB implements IoDevice {
         speakerData = (value & 2) != 0;
     }
 
+    @Override
     public void reset() {
         speakerData = false;
         refreshToggle = false;

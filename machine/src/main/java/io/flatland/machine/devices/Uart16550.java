@@ -28,7 +28,7 @@ public final class Uart16550 implements IoDevice {
 
     private static final int FIFO_SIZE = 16;
 
-    private final InterruptLine irq;
+    private InterruptLine irq;
     private final OutputStream sink;
     private final SerialInput input;
 
@@ -55,6 +55,12 @@ public final class Uart16550 implements IoDevice {
 
     public void attach(IoBus io, int base) {
         io.register(base, 8, this);
+    }
+
+    /** Attaches at {@code base} with its interrupt output on {@code irq} (the line of the COM port it serves). */
+    public void attach(IoBus io, int base, InterruptLine irq) {
+        this.irq = irq;
+        attach(io, base);
     }
 
     private boolean dlab() { return (lcr & 0x80) != 0; }

@@ -19,7 +19,12 @@ class CmosRtcTest {
     @BeforeEach
     void setUp() {
         long base = LocalDateTime.of(2024, 2, 29, 21, 5, 9).toEpochSecond(ZoneOffset.UTC);
-        rtc = new CmosRtc(() -> nowNs, level -> irq8 = level, base);
+        rtc = new CmosRtc(() -> nowNs, base);
+        // The RTC takes the line it declares, ISA IRQ 8, from the wiring.
+        rtc.attach(new Wiring(new io.flatland.cpu.IoBus(), line -> {
+            org.junit.jupiter.api.Assertions.assertEquals(8, line, "the RTC drives IRQ 8");
+            return level -> irq8 = level;
+        }, MachineControl.NONE));
     }
 
     private int read(int reg) {

@@ -18,10 +18,15 @@ class Pit8254Test {
         nowNs = 0;
         edges = 0;
         boolean[] level = {false};
-        pit = new Pit8254(() -> nowNs, l -> {
-            if (l && !level[0]) edges++;
-            level[0] = l;
-        });
+        pit = new Pit8254(() -> nowNs);
+        // The PIT takes the line it declares, ISA IRQ 0, from the wiring.
+        pit.attach(new Wiring(new io.flatland.cpu.IoBus(), line -> {
+            assertEquals(0, line, "channel 0 drives IRQ 0");
+            return l -> {
+                if (l && !level[0]) edges++;
+                level[0] = l;
+            };
+        }, MachineControl.NONE));
         port61 = new SystemControlPortB(pit);
     }
 
