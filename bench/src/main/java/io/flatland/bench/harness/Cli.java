@@ -15,6 +15,7 @@ import java.util.List;
  *   bench boot [WORKLOAD] --runs N [--vs-qemu] [--accel interp|jit] [--icount] [--n N]
  *   bench model [--runs N] [--vs-qemu] [--accel interp,jit] [--workload W1,W2] [--n N] [--jvm "OPTIONS"]
  *   bench baseline [--runs N] | --update-icounts
+ *   bench lockstep [--instructions N] [--seed S]
  *   gate [--baseline COMMIT|FILE|JAR] [--threshold 5] [--runs N] [--accept-icount-change]
  * </pre>
  */
@@ -29,6 +30,10 @@ public final class Cli {
                        same images; --runs 3, --accel jit, the guest's default n unless --n; --jvm adds options
                        to the Flatland JVMs (after -Xss4m -XX:+UseParallelGC); exit 1 when a run failed its check
                    flatland bench baseline [--runs N] | --update-icounts
+                   flatland bench lockstep [--instructions N] [--seed S]
+                       the JIT against the interpreter on random programs (every addressing form, prefixes,
+                       LOCK, REP strings, x87, faults) until N instructions ran (default 10M); exit 1 on
+                       any divergence
                    flatland gate [--baseline COMMIT|FILE|JAR] [--threshold PCT] [--runs N] [--max-runs M]
                                  [--accept-icount-change] [--metric cpu|process-cpu|wall] [--workload W]
                                  [--candidate JAR] [--jvm "OPTIONS"] [--out DIR] [--label NAME] [--no-record]
@@ -77,6 +82,7 @@ public final class Cli {
                     case "boot" -> { return BootHarness.main(rest, root, out); }
                     case "model" -> { return ModelBench.main(rest, root, out); }
                     case "baseline" -> { return Baseline.main(rest, root, out); }
+                    case "lockstep" -> { return LockstepBench.main(rest, out); }
                     default -> { }
                 }
             }
