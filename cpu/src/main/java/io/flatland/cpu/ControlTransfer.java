@@ -86,7 +86,7 @@ final class ControlTransfer {
         boolean gate = (attr & 0x1F) == Descriptor.TASK_GATE;
         if (!tss && !gate) throw cpu.fault(GP, selector & 0xFFFC);
         if (nextEip == UNKNOWN_NEXT) {
-            throw new UnsupportedOperationException("task switch through an entry point without the next EIP");
+            throw new UnimplementedFeature("task switch through an entry point without the next EIP");
         }
         if (tss) TaskSwitch.jumpOrCallToTss(cpu, selector, lo, hi, source, (int) nextEip);
         else TaskSwitch.jumpOrCallThroughGate(cpu, selector, lo, hi, source, (int) nextEip);
@@ -234,7 +234,7 @@ final class ControlTransfer {
         }
         if (cpu.protectedMode() && (cpu.eflags & Cpu.NT) != 0) {
             // Task return: nothing is popped; the back link names the task to resume.
-            if (nextEip == UNKNOWN_NEXT) throw new UnsupportedOperationException("IRET task return without the next EIP");
+            if (nextEip == UNKNOWN_NEXT) throw new UnimplementedFeature("IRET task return without the next EIP");
             TaskSwitch.taskReturn(cpu, (int) nextEip);
             return;
         }

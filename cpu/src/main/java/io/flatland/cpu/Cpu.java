@@ -86,6 +86,10 @@ public final class Cpu {
     /** Set by devices (or the CPU itself) to make the run loop return. */
     public volatile ExitReason exitRequest = ExitReason.NONE;
     public String exitMessage;
+    /** The Java exception or error behind an {@link ExitReason#INTERNAL_ERROR} (a bug in Flatland), else null. */
+    public Throwable internalError;
+    /** Where the CPU ran last, for a crash report. */
+    public final RecentEips recent = new RecentEips();
 
     /**
      * Bumped by anything that may change which code a linear EIP reaches without a TLB

@@ -14,6 +14,14 @@ public enum ExitReason {
     RESET,
     /** HLT with interrupts disabled, or with nothing that could ever wake the CPU. */
     HALTED_FOREVER,
-    /** The emulator hit something it does not implement; see {@link Cpu#exitMessage}. */
-    UNIMPLEMENTED
+    /**
+     * The guest used a feature Flatland names as missing (an {@link UnimplementedFeature}
+     * or {@code InterruptDelivery.unsupported}); see {@link Cpu#exitMessage}.
+     */
+    UNIMPLEMENTED,
+    /**
+     * A bug in Flatland: any other exception or error escaped an engine (a device, a handler,
+     * translated code, the JVM's stack or heap running out); {@link Cpu#internalError} holds it.
+     */
+    INTERNAL_ERROR
 }

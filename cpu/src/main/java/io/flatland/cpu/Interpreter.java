@@ -118,6 +118,7 @@ public final class Interpreter {
         try {
             for (;;) {
                 if (cpu.icount >= end) return ExitReason.BUDGET;
+                insnStart = cpu.eip;           // where an internal error in device time or delivery is reported
                 if (cpu.icount >= cpu.nextEventAt) platform.service(cpu);
                 ExitReason req = cpu.exitRequest;
                 if (req != ExitReason.NONE) {
@@ -143,6 +144,7 @@ public final class Interpreter {
                 }
                 int start = cpu.eip;
                 insnStart = start;
+                cpu.recent.record(start, cpu.icount, RecentEips.INTERPRETED);
                 try {
                     Insn in = fetch(start);
                     // A stop changes nothing: an STI/MOV SS shadow still covers this instruction.
@@ -170,13 +172,22 @@ public final class Interpreter {
                     atEntry = true;
                 }
             }
-        } catch (UnsupportedOperationException e) {
+        } catch (UnimplementedFeature e) {
             cpu.exitMessage = e.getMessage();
             return ExitReason.UNIMPLEMENTED;
-        } catch (RuntimeException e) {
-            cpu.exitMessage = "internal error at " + Integer.toHexString(cpu.eip) + ": " + e;
-            return ExitReason.UNIMPLEMENTED;
+        } catch (RuntimeException | Error e) {
+            // A bug, not a missing feature: StackOverflowError and OutOfMemoryError included
+            // (the frames and objects of the failed instruction are gone by now, so there is
+            // room to report it). EIP goes back to the instruction that was executing.
+            return internalError(e);
         }
+    }
+
+    private ExitReason internalError(Throwable e) {
+        cpu.eip = insnStart;
+        cpu.internalError = e;
+        cpu.exitMessage = null;
+        return ExitReason.INTERNAL_ERROR;
     }
 
     /** Longest burst, so that a stop requested from another thread is seen promptly. */
@@ -232,6 +243,10 @@ public final class Interpreter {
 
     /** Delivers a fault; false if delivery itself faulted (SystemOps handles #DF, so that is a shutdown). */
     public boolean deliver(GuestFault f) {
+        // A missing feature (InterruptDelivery.unsupported) aborts its instruction with a fault
+        // only to stop it: the run ends in front of it, and delivering that fault (which may
+        // shut the machine down and hide the reason) would report the wrong thing.
+        if (cpu.exitRequest == ExitReason.UNIMPLEMENTED) return true;
         int vector = f.vector, error = f.errorCode, address = f.address;
         if (vector >= 0 && vector < cpu.exceptionsByVector.length) cpu.exceptionsByVector[vector]++;
         try {

@@ -4,6 +4,8 @@ import io.flatland.cpu.Cpu;
 import io.flatland.cpu.DecodeCache;
 import io.flatland.cpu.ExitReason;
 import io.flatland.cpu.Interpreter;
+import io.flatland.cpu.RecentEips;
+import io.flatland.cpu.UnimplementedFeature;
 import io.flatland.cpu.Insn;
 import io.flatland.cpu.SingleStep;
 import io.flatland.cpu.Translation;
@@ -152,16 +154,20 @@ public final class JitEngine {
                 if (b != null && b.length <= room) {
                     cpu.interruptShadow = false;
                     int r;
+                    cpu.recent.record(b.eip, now, RecentEips.REGION);
                     try {
                         r = b.run(cpu, (int) Math.min(room, MAX_ROOM));
-                    } catch (UnsupportedOperationException e) {
+                    } catch (UnimplementedFeature e) {
                         cpu.icount = now + retiredBefore(b, cpu.eip);
                         cpu.exitMessage = e.getMessage();
                         return ExitReason.UNIMPLEMENTED;
-                    } catch (RuntimeException e) {
+                    } catch (RuntimeException | Error e) {
+                        // A bug (StackOverflowError and OutOfMemoryError included): the crash
+                        // report shows the region and the state it left.
                         cpu.icount = now + retiredBefore(b, cpu.eip);
-                        cpu.exitMessage = "internal error in block at " + Integer.toHexString(b.eip) + ": " + e;
-                        return ExitReason.UNIMPLEMENTED;
+                        cpu.internalError = e;
+                        cpu.exitMessage = "in the translated region at 0x" + Integer.toHexString(b.eip);
+                        return ExitReason.INTERNAL_ERROR;
                     }
                     blocksRun++;
                     if (PROFILE) profile(b, r, cpu.eip);

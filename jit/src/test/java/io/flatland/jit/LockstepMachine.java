@@ -18,6 +18,10 @@ import io.flatland.mmu.PhysicalMemory;
 final class LockstepMachine implements Platform, AutoCloseable {
     static final int GDT = 0x1000, IDT = 0x2000, HANDLERS = 0x3000, IRQ_HANDLER = 0x3800, COUNTERS = 0x5000;
     static final int CODE = 0x10000, SCRATCH = 0x40000, STACK_TOP = 0x80000, PAGE_DIR = 0x100000;
+    /** {@link #richSetup}: the fault handlers that skip the faulting instruction, and a page left not present. */
+    static final int SKIP_HANDLER = 0x3400, SKIP_HANDLER_EC = 0x3480, BAD_PAGE = 0x3FF000;
+    /** {@link #richSetup}: selectors of the data segments based inside the scratch area (FS and GS). */
+    static final int FS_SEL = 0x18, GS_SEL = 0x20;
 
     final PhysicalMemory ram = new PhysicalMemory(4 << 20, new MmioBus());
     final Mmu mmu = new Mmu(ram);
@@ -88,6 +92,51 @@ final class LockstepMachine implements Platform, AutoCloseable {
         ram.write32(IDT + 8 * vector + 4, (offset & 0xFFFF0000) | 0x8E00);
     }
 
+    /** The base {@link #richSetup} gives segment register {@code seg} (FS and GS; the others are flat). */
+    static int segmentBase(int seg) {
+        return seg == Cpu.FS ? SCRATCH : seg == Cpu.GS ? SCRATCH + 0x1000 : 0;
+    }
+
+    /**
+     * Prepares the machine for {@link RandomProgram}'s rich programs: FS and GS based inside the
+     * scratch area; paging on with {@link #BAD_PAGE} not present; and handlers for the faults
+     * the programs raise on purpose (#DE, #BR, #UD, #NM, #MF; #TS, #NP, #SS, #GP, #PF, #AC with
+     * their error code) that count the fault in COUNTERS+12 and return past the faulting
+     * instruction, whose length the program put in the byte before it ("jmp $+3; db length").
+     */
+    void richSetup() {
+        for (int i = 0; i < 2; i++) {
+            int base = segmentBase(i == 0 ? Cpu.FS : Cpu.GS);
+            int sel = i == 0 ? FS_SEL : GS_SEL;
+            ram.write32(GDT + sel, base << 16 | 0xFFFF);
+            ram.write32(GDT + sel + 4, (base & 0xFF000000) | 0x00CF9200 | (base >>> 16) & 0xFF);
+        }
+        cpu.gdtLimit = 0x27;
+        SystemOps.loadSegment(cpu, Cpu.FS, FS_SEL);
+        SystemOps.loadSegment(cpu, Cpu.GS, GS_SEL);
+        enablePaging();
+        ram.write32(pte(BAD_PAGE), BAD_PAGE | 6);   // not present
+        skipHandler(SKIP_HANDLER, 0);
+        skipHandler(SKIP_HANDLER_EC, 4);
+        for (int v : new int[] {0, 5, 6, 7, 16}) gate(v, SKIP_HANDLER);
+        for (int v : new int[] {10, 11, 12, 13, 14, 17}) gate(v, SKIP_HANDLER_EC);
+    }
+
+    /**
+     * push eax; push ebx; mov eax, [esp+8+ec]; movzx ebx, byte [eax-1]; add [esp+8+ec], ebx;
+     * inc dword [COUNTERS+12]; pop ebx; pop eax; (add esp, 4 past the error code); iret.
+     * IRET restores the flags the handler changed.
+     */
+    private void skipHandler(int at, int ec) {
+        int c = COUNTERS + 12;
+        int[] h = {0x50, 0x53, 0x8B, 0x44, 0x24, 8 + ec, 0x0F, 0xB6, 0x58, 0xFF, 0x01, 0x5C, 0x24, 8 + ec,
+            0xFF, 0x05, c & 0xFF, c >>> 8 & 0xFF, c >>> 16 & 0xFF, c >>> 24, 0x5B, 0x58};
+        int a = at;
+        for (int b : h) ram.write8(a++, b);
+        if (ec != 0) { ram.write8(a++, 0x83); ram.write8(a++, 0xC4); ram.write8(a++, ec); }
+        ram.write8(a, 0xCF);
+    }
+
     /** Identity-maps the first 4 MiB with 4 KiB pages (page table right after the directory). */
     void enablePaging() {
         int table = PAGE_DIR + 0x1000;
@@ -135,6 +184,15 @@ final class LockstepMachine implements Platform, AutoCloseable {
             sb.append(" s").append(s).append('=').append(Integer.toHexString(cpu.segSel[s])).append('/')
                     .append(Integer.toHexString(cpu.segBase[s])).append('/').append(Integer.toHexString(cpu.segLimit[s]))
                     .append('/').append(Integer.toHexString(cpu.segAttr[s]));
+        }
+        var f = cpu.fpu;
+        sb.append(" fpu=").append(Integer.toHexString(f.statusWord())).append('/').append(Integer.toHexString(f.fpuc))
+                .append('/').append(Integer.toHexString(f.emptyMask)).append(" ip=").append(Integer.toHexString(f.fpip))
+                .append(':').append(Integer.toHexString(f.fpcs)).append(" dp=").append(Integer.toHexString(f.fpdp))
+                .append(':').append(Integer.toHexString(f.fpds));
+        for (int i = 0; i < 8; i++) {
+            if ((f.emptyMask & 1 << i) == 0) sb.append(" st").append(i).append('=').append(Integer.toHexString(f.se[i]))
+                    .append(':').append(Long.toHexString(f.sig[i]));
         }
         sb.append(" irq=").append(irq).append(" svc=").append(serviced).append(" next=").append(cpu.nextEventAt);
         return sb.toString();

@@ -4,6 +4,7 @@ import io.flatland.cpu.Cpu;
 import io.flatland.cpu.Decoder;
 import io.flatland.cpu.Insn;
 import io.flatland.cpu.Op;
+import io.flatland.cpu.OpInfo;
 import io.flatland.mmu.GuestFault;
 import io.flatland.cpu.IoBus;
 import io.flatland.mmu.MmioBus;
@@ -52,8 +53,18 @@ final class RandomProgram {
     private final PhysicalMemory ram = new PhysicalMemory(1 << 20, new MmioBus());
     private final Cpu decoderCpu;
 
-    RandomProgram(long seed) {
+    /**
+     * Rich programs ({@link LockstepMachine#richSetup} must have prepared the machines): memory
+     * operands through every addressing form, segment overrides, LOCK, REP strings, x87, and
+     * instructions that may fault, each behind a skip marker for the machine's fault handlers.
+     */
+    final boolean rich;
+
+    RandomProgram(long seed) { this(seed, false); }
+
+    RandomProgram(long seed, boolean rich) {
         rnd = new Random(seed);
+        this.rich = rich;
         decoderCpu = new Cpu(new Mmu(ram), new IoBus());
         decoderCpu.code32 = true;
     }
@@ -62,13 +73,27 @@ final class RandomProgram {
 
     /** A program of about {@code count} instructions ending in {@code cli; hlt}. */
     byte[] program(int count) {
+        return program(count, 1);
+    }
+
+    /**
+     * A program of about {@code count} generated instructions run {@code passes} times (an outer
+     * loop counted in COUNTERS+16 that resets ESP each pass, so that unbalanced pushes cannot
+     * walk the stack away), ending in {@code cli; hlt}. More passes run more instructions per
+     * translation, which a long run needs.
+     */
+    byte[] program(int count, int passes) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
+        if (passes > 1) { emit(out, 0xC7, 0x05); imm32(out, LockstepMachine.COUNTERS + 16); imm32(out, passes); }
+        int top = out.size();
+        if (passes > 1) { emit(out, 0xBC); imm32(out, LockstepMachine.STACK_TOP); }
         int done = 0;
         while (done < count) {
             if (rnd.nextInt(3) == 0) {
                 // Counted loop: mov dword [COUNTER], n; body; dec dword [COUNTER]; jnz body
                 int n = 1 + rnd.nextInt(12);
                 emit(out, 0xC7, 0x05); imm32(out, LockstepMachine.COUNTERS + 8); imm32(out, n);
+                long before = generated;
                 byte[] body = chunk(2 + rnd.nextInt(20));
                 out.writeBytes(body);
                 emit(out, 0xFF, 0x0D); imm32(out, LockstepMachine.COUNTERS + 8);
@@ -81,40 +106,64 @@ final class RandomProgram {
                     if (back >= -128) emit(out, 0x75, back & 0xFF);
                     else { emit(out, 0x0F, 0x85); imm32(out, back - 4); }
                 }
-                done += body.length / 3 * n;
+                done += rich ? (generated - before) * n : body.length / 3 * n;
             } else {
+                long before = generated;
                 byte[] c = chunk(2 + rnd.nextInt(30));
                 out.writeBytes(c);
-                done += c.length / 3;
+                done += rich ? generated - before : c.length / 3;
             }
+        }
+        if (passes > 1) {
+            emit(out, 0xFF, 0x0D); imm32(out, LockstepMachine.COUNTERS + 16);
+            emit(out, 0x0F, 0x85); imm32(out, top - (out.size() + 4));
         }
         emit(out, 0xFA, 0xF4);
         return out.toByteArray();
     }
 
-    /** Straight-line instructions with forward Jccs that stay inside the chunk. */
+    /**
+     * Straight-line instructions with forward Jccs that stay inside the chunk. A jump in front of
+     * instruction i skips instructions i .. i+skip-1 and lands where instruction i+skip's jump
+     * (if any) begins: built from the end, so that the distance counts the jumps in between.
+     */
     private byte[] chunk(int n) {
         List<byte[]> insns = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             int pick = rnd.nextInt(20);
             insns.add(pick < 2 ? subroutine() : pick == 2 ? indirect() : instruction());
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        // The random choices first, in program order; the bytes after, from the end.
+        int[] skip = new int[n], kind = new int[n];
         for (int i = 0; i < n; i++) {
+            skip[i] = -1;
             if (rnd.nextInt(6) == 0) {
-                int skip = rnd.nextInt(Math.min(4, n - i) + 1);
-                int dist = 0;
-                for (int j = i; j < i + skip; j++) dist += insns.get(j).length;
-                int cc = rnd.nextInt(16);
-                if (rnd.nextInt(4) == 0) {
-                    // Unconditional forward jump (regions follow it; the skipped code is dead).
-                    if (dist < 128 && rnd.nextBoolean()) emit(out, 0xEB, dist);
-                    else { emit(out, 0xE9); imm32(out, dist); }
-                } else if (dist < 128 && rnd.nextBoolean()) emit(out, 0x70 + cc, dist);
-                else { emit(out, 0x0F, 0x80 + cc); imm32(out, dist); }
+                skip[i] = rnd.nextInt(Math.min(4, n - i) + 1);
+                // kind: condition code in bits 0-3, unconditional in bit 4, prefer the short form in bit 5
+                kind[i] = rnd.nextInt(16) | (rnd.nextInt(4) == 0 ? 16 : 0) | (rnd.nextBoolean() ? 32 : 0);
             }
-            out.writeBytes(insns.get(i));
         }
+        byte[][] blocks = new byte[n][];
+        int[] sizeFrom = new int[n + 1];          // bytes from block i's start to the chunk's end
+        for (int i = n - 1; i >= 0; i--) {
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            if (skip[i] >= 0) {
+                int dist = skip[i] == 0 ? 0 : insns.get(i).length + sizeFrom[i + 1] - sizeFrom[i + skip[i]];
+                boolean small = dist < 128 && (kind[i] & 32) != 0;
+                int cc = kind[i] & 15;
+                if ((kind[i] & 16) != 0) {
+                    // Unconditional forward jump (regions follow it; the skipped code is dead).
+                    if (small) emit(b, 0xEB, dist);
+                    else { emit(b, 0xE9); imm32(b, dist); }
+                } else if (small) emit(b, 0x70 + cc, dist);
+                else { emit(b, 0x0F, 0x80 + cc); imm32(b, dist); }
+            }
+            b.writeBytes(insns.get(i));
+            blocks[i] = b.toByteArray();
+            sizeFrom[i] = blocks[i].length + sizeFrom[i + 1];
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] blk : blocks) out.writeBytes(blk);
         return out.toByteArray();
     }
 
@@ -188,30 +237,53 @@ final class RandomProgram {
     private byte[] stackNeutral() {
         for (;;) {
             byte[] b = instruction();
-            int i = 0;
-            while (i < b.length - 1 && b[i] == 0x66) i++;
-            int op = b[i] & 0xFF;
-            if (op >= 0x50 && op <= 0x5F || op == 0x9C) continue;
-            if (op == 0xFF && i + 1 < b.length && ((b[i + 1] >> 3) & 7) == 6) continue;
-            return b;
+            switch (lastOp) {
+                case Op.PUSH_R, Op.POP_R, Op.PUSH_E, Op.POP_E, Op.PUSH_I, Op.PUSHF, Op.POPF, Op.PUSHA, Op.POPA,
+                     Op.PUSH_SEG, Op.POP_SEG, Op.ENTER, Op.LEAVE -> { continue; }
+                default -> { return b; }
+            }
         }
     }
 
+    /** Instructions {@link #instruction} returned (rich programs count their length with it). */
+    private long generated;
+
+    /** The operation of the instruction {@link #instruction} returned last (-1 for a string combination). */
+    private int lastOp;
+
     /** One valid, bounded instruction. */
     byte[] instruction() {
+        generated++;
         for (;;) {
+            presets.reset();
             byte[] b = candidate();
-            if (stringCombo) return b;
+            if (stringCombo) {
+                lastOp = -1;
+                return b;
+            }
             Insn in = decode(b);
-            if (in != null && acceptable(in)) return trimmed;
+            if (in == null || !acceptable(in)) continue;
+            lastOp = in.op;
+            if (!rich) return trimmed;
+            // The registers an address needs, then (when it may fault) the skip marker
+            // "jmp $+3; db length" that the machine's fault handlers read from EIP-1.
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            out.writeBytes(presets.toByteArray());
+            if (OpInfo.mayFault(in) || in.op == Op.FPU) emit(out, 0xEB, 0x01, trimmed.length);
+            out.writeBytes(trimmed);
+            return out.toByteArray();
         }
     }
+
+    /** {@code mov r, imm32} instructions that put the values the memory operand needs into its registers. */
+    private final ByteArrayOutputStream presets = new ByteArrayOutputStream();
 
     private boolean stringCombo;
 
     private byte[] candidate() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
         stringCombo = false;
+        if (rich) return richCandidate();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         if (rnd.nextInt(8) == 0) out.write(0x66);
         int op = ONE_BYTE[rnd.nextInt(ONE_BYTE.length)];
         // String instructions need ESI/EDI in the scratch area.
@@ -269,6 +341,7 @@ final class RandomProgram {
     private byte[] trimmed;
 
     private boolean acceptable(Insn in) {
+        if (rich) return richAcceptable(in);
         switch (in.op) {
             case Op.UD, Op.JCC, Op.JMP_E, Op.CALL_E, Op.JMPF_M, Op.CALLF_M, Op.PUSH_E, Op.LSEG, Op.BOUND,
                  Op.CMPXCHG8B, Op.FPU, Op.POP_E, Op.MOV_SE, Op.MOV_ES, Op.ARPL:
@@ -287,6 +360,129 @@ final class RandomProgram {
                 || in.op == Op.POP_R || in.op == Op.MOV_RI || in.op == Op.XCHG_AR || in.op == Op.BSWAP)) return false;
         if (in.op == Op.LEA && !in.mem) return false;
         return !(in.mem && in.base >= 0);   // only absolute addresses
+    }
+
+    // ---- rich programs ----
+
+    /** Any instruction with a generated memory operand, a string instruction (REP), or x87. */
+    private byte[] richCandidate() {
+        int kind = rnd.nextInt(24);
+        if (kind == 0) return stringInstruction();
+        if (kind <= 3) return x87();
+        int op = ONE_BYTE[rnd.nextInt(ONE_BYTE.length)];
+        if (op >= 0xA4 && op <= 0xAF && op != 0xA8 && op != 0xA9) return stringInstruction();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        if (rnd.nextInt(12) == 0) out.write(0xF0);            // LOCK: #UD where it is not allowed
+        if (rnd.nextInt(6) == 0) out.write(0x66);
+        if (op >= 0xA0 && op <= 0xA3) {                       // moffs forms: an absolute offset in the segment
+            int seg = segment(false);
+            if (SEG_PREFIX[seg] != 0) out.write(SEG_PREFIX[seg]);
+            out.write(op);
+            imm32(out, target(false, seg) - LockstepMachine.segmentBase(seg));
+            return out.toByteArray();
+        }
+        boolean mem = rnd.nextInt(5) < 2;
+        boolean a16 = mem && rnd.nextInt(5) == 0;
+        int seg = mem ? segment(a16) : -1;
+        if (seg >= 0 && SEG_PREFIX[seg] != 0) out.write(SEG_PREFIX[seg]);
+        if (a16) out.write(0x67);
+        out.write(op);
+        if (op == 0x0F) out.write(TWO_BYTE[rnd.nextInt(TWO_BYTE.length)]);
+        int reg = rnd.nextInt(8);
+        if (mem) MemoryOperand.encode(rnd, out, presets, reg, a16, target(a16, seg) - LockstepMachine.segmentBase(seg));
+        else out.write(0xC0 | reg << 3 | rnd.nextInt(8));
+        imm32(out, rnd.nextInt(4) == 0 ? rnd.nextInt(64) : rnd.nextInt());
+        return out.toByteArray();
+    }
+
+    /** Segment override prefixes by segment register number (0: none, the default segment). */
+    private static final int[] SEG_PREFIX = {0x26, 0x2E, 0x36, 0x3E, 0x64, 0x65, 0};
+    private static final int DEFAULT_SEG = 6;
+
+    /**
+     * The segment of a memory operand: often the default (flat), often FS or GS (based inside
+     * the scratch area), sometimes ES, SS, DS or CS explicitly (flat; a store through CS is #GP).
+     * 16-bit addresses reach only 64 KiB of a segment: FS or GS.
+     */
+    private int segment(boolean a16) {
+        if (a16) return rnd.nextBoolean() ? Cpu.FS : Cpu.GS;
+        int k = rnd.nextInt(10);
+        return k < 4 ? DEFAULT_SEG : k < 6 ? Cpu.FS : k < 8 ? Cpu.GS : new int[] {Cpu.ES, Cpu.CS, Cpu.SS, Cpu.DS}[rnd.nextInt(4)];
+    }
+
+    /**
+     * The linear address a memory operand reaches: in the scratch area (mostly aligned, sometimes
+     * straddling its middle page boundary), or now and then in the page that is not present (#PF).
+     */
+    private int target(boolean a16, int seg) {
+        if (!a16 && rnd.nextInt(60) == 0) return LockstepMachine.BAD_PAGE + rnd.nextInt(0x1000);
+        int off = rnd.nextInt(5) == 0 ? 0x1000 - 1 - rnd.nextInt(3) : rnd.nextInt(0x1F00);
+        // GS's base is 0x1000 into the scratch area; a 16-bit offset through it cannot go below.
+        if (a16 && seg == Cpu.GS) off = 0x1000 + rnd.nextInt(0xF00);
+        return LockstepMachine.SCRATCH + off;
+    }
+
+    /**
+     * MOVS/CMPS/STOS/LODS/SCAS with ESI and EDI in the scratch area, optionally under REP/REPE
+     * or REPNE with a small ECX (DF may be either: there is room both ways).
+     */
+    private byte[] stringInstruction() {
+        ByteArrayOutputStream s = new ByteArrayOutputStream();
+        emit(s, 0xBE); imm32(s, LockstepMachine.SCRATCH + 0x800 + rnd.nextInt(0x400));
+        emit(s, 0xBF); imm32(s, LockstepMachine.SCRATCH + 0xC00 + rnd.nextInt(0x400));
+        int rep = rnd.nextInt(3);
+        if (rep != 0) { emit(s, 0xB9); imm32(s, rnd.nextInt(48)); }
+        if (rep != 0) s.write(rep == 1 ? 0xF3 : 0xF2);
+        if (rnd.nextInt(4) == 0) s.write(0x66);
+        int op;
+        do op = 0xA4 + rnd.nextInt(12); while (op == 0xA8 || op == 0xA9);
+        s.write(op);
+        stringCombo = true;
+        return s.toByteArray();
+    }
+
+    /**
+     * An x87 instruction (D8-DF), register or memory form. Not FLDCW, FLDENV or FRSTOR: a
+     * random control word could unmask exceptions (#MF has no skip marker to return past).
+     */
+    private byte[] x87() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int esc = 0xD8 + rnd.nextInt(8);
+        int reg = rnd.nextInt(8);
+        boolean mem = rnd.nextInt(3) != 0;
+        if (mem && (esc == 0xD9 && (reg == 4 || reg == 5) || esc == 0xDD && reg == 4)) reg = 0;
+        if (!mem) {
+            emit(out, esc, 0xC0 | reg << 3 | rnd.nextInt(8));
+            return out.toByteArray();
+        }
+        boolean a16 = rnd.nextInt(6) == 0;
+        int seg = segment(a16);
+        if (SEG_PREFIX[seg] != 0) out.write(SEG_PREFIX[seg]);
+        if (a16) out.write(0x67);
+        out.write(esc);
+        MemoryOperand.encode(rnd, out, presets, reg, a16, target(a16, seg) - LockstepMachine.segmentBase(seg));
+        return out.toByteArray();
+    }
+
+    /**
+     * Rich programs accept more: memory operands are generated with known register values, and
+     * faults (#DE, #UD, #GP, #PF, #BR) are skipped by the machine's handlers.
+     */
+    private boolean richAcceptable(Insn in) {
+        switch (in.op) {
+            case Op.JCC, Op.JMP_E, Op.CALL_E, Op.JMPF_M, Op.CALLF_M, Op.PUSH_E, Op.POP_E, Op.LSEG, Op.MOV_SE, Op.ARPL:
+                return false;
+            case Op.UD:
+                return rnd.nextInt(3) == 0;
+            default:
+                break;
+        }
+        if (in.op == Op.FPU) return true;   // its reg field selects the operation; no x87 form writes ESP
+        boolean wide = in.size != 1;
+        if (wide && in.hasModrm && (in.reg == Cpu.ESP || (!in.mem && in.rm == Cpu.ESP))) return false;
+        if (wide && !in.hasModrm && in.sub == Cpu.ESP && (in.op == Op.INC_R || in.op == Op.DEC_R
+                || in.op == Op.POP_R || in.op == Op.MOV_RI || in.op == Op.XCHG_AR || in.op == Op.BSWAP)) return false;
+        return in.op != Op.LEA || in.mem;
     }
 
     static void emit(ByteArrayOutputStream out, int... bytes) { for (int b : bytes) out.write(b); }

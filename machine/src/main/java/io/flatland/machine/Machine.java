@@ -4,6 +4,7 @@ import io.flatland.cpu.Cpu;
 import io.flatland.cpu.ExitReason;
 import io.flatland.cpu.Flags;
 import io.flatland.cpu.SystemOps;
+import io.flatland.cpu.UnimplementedFeature;
 import io.flatland.machine.devices.CmosRtc;
 import io.flatland.machine.devices.DebugExit;
 import io.flatland.machine.devices.Device;
@@ -192,13 +193,25 @@ public final class Machine implements AutoCloseable {
                         return new RunResult(RunResult.Outcome.UNIMPLEMENTED, RunResult.STATUS_UNIMPLEMENTED,
                                 cpu.exitMessage == null ? "unknown" : cpu.exitMessage);
                     }
+                    case INTERNAL_ERROR -> {
+                        return internalError(cpu.internalError, cpu.exitMessage);
+                    }
                 }
             }
-        } catch (UnsupportedOperationException e) {
+        } catch (UnimplementedFeature e) {
             return new RunResult(RunResult.Outcome.UNIMPLEMENTED, RunResult.STATUS_UNIMPLEMENTED, e.getMessage());
+        } catch (RuntimeException | Error e) {
+            // Outside the engines' own loops (the JIT's dispatcher, a reset): a bug all the same.
+            cpu.internalError = e;
+            return internalError(e, null);
         } finally {
             serial.flush();
         }
+    }
+
+    private static RunResult internalError(Throwable e, String where) {
+        if (e == null) e = new IllegalStateException("internal error reported without its cause");
+        return new RunResult(RunResult.Outcome.INTERNAL_ERROR, RunResult.STATUS_INTERNAL_ERROR, where, e);
     }
 
     /**

@@ -6,10 +6,17 @@ package io.flatland.machine;
  * @param outcome    the reason
  * @param exitStatus 0 clean shutdown (reset under -no-reboot), (v&lt;&lt;1)|1 from isa-debug-exit,
  *                   3 triple fault under -no-reboot, 4 instruction budget reached, 5 emulator
- *                   limitation, 6 halted with nothing that can wake the CPU
- * @param message    a one-line explanation for UNIMPLEMENTED and HALTED, otherwise null
+ *                   limitation, 6 halted with nothing that can wake the CPU, 7 internal error
+ *                   (a bug in Flatland)
+ * @param message    a one-line explanation for UNIMPLEMENTED and HALTED (and where an
+ *                   INTERNAL_ERROR happened, when known), otherwise null
+ * @param error      the exception or error behind INTERNAL_ERROR, otherwise null
  */
-public record RunResult(Outcome outcome, int exitStatus, String message) {
+public record RunResult(Outcome outcome, int exitStatus, String message, Throwable error) {
+    public RunResult(Outcome outcome, int exitStatus, String message) {
+        this(outcome, exitStatus, message, null);
+    }
+
     public enum Outcome {
         /** The guest wrote to isa-debug-exit. */
         DEBUG_EXIT,
@@ -26,11 +33,18 @@ public record RunResult(Outcome outcome, int exitStatus, String message) {
         BUDGET,
         /** The POST code given to {@link Machine#runUntilPost} was written. */
         POST_MILESTONE,
-        /** Flatland does not implement something the guest used. */
-        UNIMPLEMENTED
+        /** Flatland does not implement something the guest used (a named missing feature). */
+        UNIMPLEMENTED,
+        /**
+         * A bug in Flatland: an exception or error (a stack overflow or host memory running out
+         * included) escaped the engine or a device. The machine's state is left as it was then,
+         * for {@link CrashReport}.
+         */
+        INTERNAL_ERROR
     }
 
-    public static final int STATUS_TRIPLE_FAULT = 3, STATUS_BUDGET = 4, STATUS_UNIMPLEMENTED = 5, STATUS_HALTED = 6;
+    public static final int STATUS_TRIPLE_FAULT = 3, STATUS_BUDGET = 4, STATUS_UNIMPLEMENTED = 5, STATUS_HALTED = 6,
+            STATUS_INTERNAL_ERROR = 7;
 
     /** {@link Outcome#HALTED}'s messages: HLT with IF=0, and HLT with IF=1 that nothing can end. */
     public static final String HALTED_IF_CLEAR = "guest halted with interrupts disabled (nothing can wake it)",

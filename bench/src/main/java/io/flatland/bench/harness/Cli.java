@@ -16,6 +16,7 @@ import java.util.List;
  *   bench model [--runs N] [--vs-qemu] [--accel interp,jit] [--workload W1,W2] [--n N] [--jvm "OPTIONS"]
  *   bench exit [WORKLOAD] [--runs N] [--vs-qemu] [--accel interp|jit]
  *   bench baseline [--runs N] | --update-icounts
+ *   bench lockstep [--instructions N] [--seed S]
  *   gate [--baseline COMMIT|FILE|JAR] [--threshold 5] [--runs N] [--accept-icount-change]
  * </pre>
  */
@@ -32,6 +33,10 @@ public final class Cli {
                    flatland bench exit [WORKLOAD] [--runs N] [--vs-qemu] [--accel interp|jit]
                        ms from the guest's shutdown (its 'post: 7e' line) to the end of the process, --runs 10
                    flatland bench baseline [--runs N] | --update-icounts
+                   flatland bench lockstep [--instructions N] [--seed S]
+                       the JIT against the interpreter on random programs (every addressing form, prefixes,
+                       LOCK, REP strings, x87, faults) until N instructions ran (default 10M); exit 1 on
+                       any divergence
                    flatland gate [--baseline COMMIT|FILE|JAR] [--threshold PCT] [--runs N] [--max-runs M]
                                  [--accept-icount-change] [--metric cpu|process-cpu|wall] [--workload W]
                                  [--candidate JAR] [--jvm "OPTIONS"] [--out DIR] [--label NAME] [--no-record]
@@ -81,6 +86,7 @@ public final class Cli {
                     case "model" -> { return ModelBench.main(rest, root, out); }
                     case "exit" -> { return ExitLatency.main(rest, root, out); }
                     case "baseline" -> { return Baseline.main(rest, root, out); }
+                    case "lockstep" -> { return LockstepBench.main(rest, out); }
                     default -> { }
                 }
             }

@@ -1,5 +1,8 @@
 package io.flatland.machine.cli;
 
+import io.flatland.cpu.Cpu;
+import io.flatland.cpu.UnimplementedFeature;
+import io.flatland.machine.CrashReport;
 import io.flatland.machine.Machine;
 import io.flatland.machine.MachineConfig;
 import io.flatland.machine.RunResult;
@@ -25,7 +28,8 @@ import java.util.List;
  * <p>Exit statuses: 0 clean shutdown, (v&lt;&lt;1)|1 from isa-debug-exit, 2 bad arguments or
  * image (one "flatland: " line on stderr), 3 triple fault under -no-reboot, 4 --max-insns
  * reached, 5 something Flatland does not implement, 6 the guest halted and nothing can wake
- * it (QEMU would hang).
+ * it (QEMU would hang), 7 an internal error (a bug in Flatland: one line on stderr naming a
+ * crash report file, see {@link CrashReport}).
  */
 public final class Main {
     public static final int EXIT_USAGE = 2;
@@ -60,7 +64,8 @@ public final class Main {
 
             exit status: 0 shutdown, (v<<1)|1 isa-debug-exit, 2 bad arguments or image,
                          3 triple fault (-no-reboot), 4 --max-insns reached, 5 unimplemented,
-                         6 guest halted and nothing can wake it (e.g. cli; hlt)
+                         6 guest halted and nothing can wake it (e.g. cli; hlt),
+                         7 internal error (a bug: stderr names a crash report in java.io.tmpdir)
             """;
 
     private Main() { }
@@ -109,15 +114,17 @@ public final class Main {
         } catch (java.nio.file.InvalidPathException e) {
             err.println("flatland: cannot use the path '" + e.getInput() + "': " + e.getReason());
             return EXIT_USAGE;
-        } catch (UnsupportedOperationException e) {
+        } catch (UnimplementedFeature e) {
             err.println("flatland: unimplemented: " + e.getMessage());
             return RunResult.STATUS_UNIMPLEMENTED;
         } catch (OutOfMemoryError e) {
+            // Outside the run (Machine.run reports its own): building the machine, reading images.
             err.println("flatland: out of host memory: " + e.getMessage() + " (try a smaller -m)");
             return EXIT_USAGE;
-        } catch (RuntimeException e) {
-            err.println("flatland: internal error: " + e);
-            return RunResult.STATUS_UNIMPLEMENTED;
+        } catch (RuntimeException | StackOverflowError e) {
+            // A bug outside any running machine: no registers to report, the Java stack still helps.
+            err.println(internalErrorLine(e, null, null, null));
+            return RunResult.STATUS_INTERNAL_ERROR;
         }
     }
 
@@ -167,10 +174,11 @@ public final class Main {
             hook = flushOnExit(sinks, out);
             long t0 = System.nanoTime();
             try (Machine m = new Machine(b.build())) {
+                if (beforeRun != null) beforeRun.accept(m);
                 RunResult r = m.run(o.maxInsns);
                 long wall = System.nanoTime() - t0;
                 for (OutputStream sink : sinks) flushQuietly(sink);
-                report(r, err);
+                report(r, m, err);
                 warnTranslationFailures(m, err);
                 if (o.statsFile != null) {
                     try {
@@ -242,9 +250,30 @@ public final class Main {
         }
     }
 
-    private static void report(RunResult r, PrintStream err) {
+    /** Tests only: runs on the machine after it is built and before it runs (to plant a failing device). */
+    static java.util.function.Consumer<Machine> beforeRun;
+
+    /**
+     * The one line an internal error prints: {@code flatland: internal error: CLASS: MESSAGE at
+     * EIP=X ; crash report: PATH}, after writing the report ({@link CrashReport}). When the report
+     * cannot be written (the disk, or no memory left even now) the line says so instead.
+     */
+    static String internalErrorLine(Throwable e, Cpu cpu, String engine, String where) {
+        String at = cpu == null ? "" : " at EIP=0x" + Integer.toHexString(cpu.eip);
+        String report;
+        try {
+            report = "crash report: " + CrashReport.write(CrashReport.directory(), e, cpu, engine, where);
+        } catch (IOException | RuntimeException | OutOfMemoryError | StackOverflowError failed) {
+            report = "no crash report (" + failed + ")";
+        }
+        return "flatland: internal error: " + CrashReport.oneLine(e) + at + " ; " + report;
+    }
+
+    private static void report(RunResult r, Machine m, PrintStream err) {
         switch (r.outcome()) {
             case UNIMPLEMENTED -> err.println("flatland: unimplemented: " + r.message());
+            case INTERNAL_ERROR -> err.println(internalErrorLine(r.error(), m.cpu(), m.config().accel().name().toLowerCase(),
+                    r.message()));
             case BUDGET -> err.println("flatland: --max-insns reached");
             case TRIPLE_FAULT -> err.println("flatland: triple fault (guest crashed), exiting because of -no-reboot");
             case HALTED -> err.println("flatland: " + r.message());
