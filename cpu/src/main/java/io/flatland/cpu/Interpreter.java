@@ -76,6 +76,17 @@ public final class Interpreter {
         }
     }
 
+    /**
+     * Set from another thread when a translation has landed: {@link #runUntilEntry} returns at
+     * its next check (at most a burst later) so that the dispatcher installs it. Without this a
+     * hot loop whose entry was already requested never stopped the interpreter again, and its
+     * translation waited for the end of the engine's slice (up to 16 M instructions).
+     */
+    private volatile boolean returnSoon;
+
+    /** Asks a running {@link #runUntilEntry} to return soon (any thread). */
+    public void requestReturn() { returnSoon = true; }
+
     /** The block entry where the last {@link #runUntilEntry} stopped, or null. */
     public Insn stoppedAt() { return stoppedAt; }
 
@@ -124,6 +135,10 @@ public final class Interpreter {
                 if (req != ExitReason.NONE) {
                     cpu.exitRequest = ExitReason.NONE;
                     return req;
+                }
+                if (entries && returnSoon) {
+                    returnSoon = false;
+                    return ExitReason.BUDGET;
                 }
                 if ((cpu.eflags & Cpu.IF) != 0 && !cpu.interruptShadow && platform.interruptPending()) {
                     int vector = platform.acknowledgeInterrupt() & 0xFF;

@@ -374,7 +374,10 @@ public final class JitEngine {
     private void translateLater(BlockScanner.Scan scan, Insn at, int eip, int phys, int[] roots, ExitProfile profile) {
         if (scan.size() == 0) return;
         long version = cache.version(phys);
-        background.execute(() -> landed.add(new Landed(translator.build(scan, eip, phys), at, eip, phys, version, roots, profile)));
+        background.execute(() -> {
+            landed.add(new Landed(translator.build(scan, eip, phys), at, eip, phys, version, roots, profile));
+            interp.requestReturn();
+        });
     }
 
     /** Installs the translations that landed, unless their page changed since it was read. */
