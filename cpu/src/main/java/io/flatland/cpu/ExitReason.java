@@ -15,5 +15,10 @@ public enum ExitReason {
     /** HLT with interrupts disabled, or with nothing that could ever wake the CPU. */
     HALTED_FOREVER,
     /** The emulator hit something it does not implement; see {@link Cpu#exitMessage}. */
-    UNIMPLEMENTED
+    UNIMPLEMENTED,
+    /**
+     * Stopped for the debugger: a breakpoint, watchpoint or completed step ({@link DebugControl#stop}
+     * says which), or a stop the debugger requested through {@link Cpu#exitRequest}.
+     */
+    DEBUG
 }
