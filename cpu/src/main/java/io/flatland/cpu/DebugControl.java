@@ -47,6 +47,20 @@ public final class DebugControl {
         return false;
     }
 
+    /** Removes one breakpoint, whichever; false when there is none left. */
+    public boolean removeAnyBreakpoint() {
+        if (breakpointCount == 0) return false;
+        breakpointCount--;
+        return true;
+    }
+
+    /**
+     * REP string instructions run one iteration per execution (each counted as an instruction,
+     * as under EFLAGS.TF): a step is one iteration, and a watchpoint stops after the iteration
+     * that touched it. Breakpoints alone leave them in chunks.
+     */
+    public boolean singleIterations() { return stepping || watch.count() > 0; }
+
     /** True when nothing is set: the debugger can take the control off the CPU. */
     public boolean idle() { return breakpointCount == 0 && watch.count() == 0 && !stepping; }
 

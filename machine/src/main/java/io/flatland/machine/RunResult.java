@@ -27,7 +27,9 @@ public record RunResult(Outcome outcome, int exitStatus, String message) {
         /** The POST code given to {@link Machine#runUntilPost} was written. */
         POST_MILESTONE,
         /** Flatland does not implement something the guest used. */
-        UNIMPLEMENTED
+        UNIMPLEMENTED,
+        /** The debugger killed the machine (gdb's {@code kill}; QEMU exits 0 then). */
+        KILLED
     }
 
     public static final int STATUS_TRIPLE_FAULT = 3, STATUS_BUDGET = 4, STATUS_UNIMPLEMENTED = 5, STATUS_HALTED = 6;

@@ -3,6 +3,7 @@ package io.flatland.machine.cli;
 import io.flatland.machine.Machine;
 import io.flatland.machine.MachineConfig;
 import io.flatland.machine.RunResult;
+import io.flatland.machine.gdb.GdbServer;
 import io.flatland.machine.loader.BadImageException;
 import io.flatland.machine.loader.ImageFile;
 import io.flatland.machine.loader.InitrdOption;
@@ -53,6 +54,9 @@ public final class Main {
                                       QEMU's -icount shift=0 and -icount auto mean the same, other
                                       shifts are refused
               --max-insns N           stop after N instructions (exit status 4)
+              -gdb tcp::PORT | tcp:HOST:PORT   gdb remote stub (localhost unless HOST is given)
+              -s                      the same as -gdb tcp::1234
+              -S                      do not start the CPU until the debugger continues it
               --stats FILE            write counters and POST milestones as JSON
               --help                  this text
             boot options:
@@ -167,6 +171,13 @@ public final class Main {
             hook = flushOnExit(sinks, out);
             long t0 = System.nanoTime();
             try (Machine m = new Machine(b.build())) {
+                if (o.gdb != null) {
+                    try {
+                        GdbServer.start(m, o.gdb, o.stopAtStart, err);
+                    } catch (IOException e) {
+                        throw new UsageException("-gdb " + o.gdb + ": cannot listen: " + e.getMessage());
+                    }
+                }
                 RunResult r = m.run(o.maxInsns);
                 long wall = System.nanoTime() - t0;
                 for (OutputStream sink : sinks) flushQuietly(sink);
