@@ -68,11 +68,15 @@ class GdbServerTest {
         @Override public void close() throws IOException { s.close(); }
     }
 
+    /** The kernel model's cpu workload with an n large enough to outlast any test: a guest that keeps running. */
+    private static MachineConfig longRunning() {
+        return KernelModel.configure(MachineConfig.builder(), "workload=cpu n=1000000000").ramMiB(128).build();
+    }
+
     @Test
-    void stopsAtStartRefusesASecondClientInterruptsAndDetaches() throws Exception {
+    void stopsAtStartRefusesASecondClientInterruptsAndKills() throws Exception {
         ByteArrayOutputStream notes = new ByteArrayOutputStream();
-        MachineConfig cfg = KernelModel.configure(MachineConfig.builder(), "workload=boot").ramMiB(128).build();
-        try (Machine m = new Machine(cfg)) {
+        try (Machine m = new Machine(longRunning())) {
             GdbServer server = GdbServer.start(m, new GdbEndpoint("127.0.0.1", 0), true, new PrintStream(notes, true));
             CompletableFuture<RunResult> run = CompletableFuture.supplyAsync(m::run);
             try (Client gdb = new Client(server.port())) {
@@ -99,10 +103,26 @@ class GdbServerTest {
                 assertEquals("", gdb.ask("qNoSuchThing"));
                 Thread.sleep(100);
                 assertEquals(stoppedAt, m.cpu().icount, "stopped means stopped");
+                gdb.send("k");
+                RunResult r = run.get(30, TimeUnit.SECONDS);
+                assertEquals(RunResult.Outcome.KILLED, r.outcome());
+                assertEquals(0, r.exitStatus());
+            }
+        }
+    }
+
+    @Test
+    void afterDetachTheGuestRunsToItsEnd() throws Exception {
+        MachineConfig cfg = KernelModel.configure(MachineConfig.builder(), "workload=boot").ramMiB(128).build();
+        try (Machine m = new Machine(cfg)) {
+            GdbServer server = GdbServer.start(m, new GdbEndpoint("127.0.0.1", 0), true, new PrintStream(new ByteArrayOutputStream()));
+            CompletableFuture<RunResult> run = CompletableFuture.supplyAsync(m::run);
+            try (Client gdb = new Client(server.port())) {
+                assertEquals("OK", gdb.ask("Z0,f0406000,1"));
                 assertEquals("OK", gdb.ask("D"));
             }
             RunResult r = run.get(60, TimeUnit.SECONDS);
-            assertEquals(33, r.exitStatus(), "after detach the kernel model boots to its end");
+            assertEquals(33, r.exitStatus(), "the kernel model boots to its end, past the breakpoint detach removed");
         }
     }
 }
