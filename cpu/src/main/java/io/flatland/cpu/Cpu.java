@@ -83,6 +83,12 @@ public final class Cpu {
     /** Hardware task switches so far; the run loop also uses it to see that an instruction switched tasks. */
     public long taskSwitches;
 
+    /**
+     * Breakpoints, watchpoints and single-stepping of an attached debugger, or null (the
+     * normal case: the run loops then check nothing else). Changed only while no engine runs.
+     */
+    public DebugControl debug;
+
     /** Set by devices (or the CPU itself) to make the run loop return. */
     public volatile ExitReason exitRequest = ExitReason.NONE;
     public String exitMessage;

@@ -23,5 +23,10 @@ public enum ExitReason {
      * A bug in Flatland: any other exception or error escaped an engine (a device, a handler,
      * translated code, the JVM's stack or heap running out); {@link Cpu#internalError} holds it.
      */
-    INTERNAL_ERROR
+    INTERNAL_ERROR,
+    /**
+     * Stopped for the debugger: a breakpoint, watchpoint or completed step ({@link DebugControl#stop}
+     * says which), or a stop the debugger requested through {@link Cpu#exitRequest}.
+     */
+    DEBUG
 }

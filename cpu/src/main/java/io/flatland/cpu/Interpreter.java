@@ -126,6 +126,10 @@ public final class Interpreter {
         if (cpu != this.cpu) throw new IllegalArgumentException("interpreter belongs to another CPU");
         Platform platform = cpu.platform;
         long end = cpu.icount + maxInstructions;
+        // A debugger's breakpoints, watchpoints or step (null almost always): it only changes
+        // while no engine runs, so one read here serves the whole call.
+        DebugControl dbg = cpu.debug;
+        if (dbg != null) dbg.stop = DebugControl.Stop.NONE;
         try {
             for (;;) {
                 if (cpu.icount >= end) return ExitReason.BUDGET;
@@ -140,7 +144,8 @@ public final class Interpreter {
                     returnSoon = false;
                     return ExitReason.BUDGET;
                 }
-                if ((cpu.eflags & Cpu.IF) != 0 && !cpu.interruptShadow && platform.interruptPending()) {
+                if ((cpu.eflags & Cpu.IF) != 0 && !cpu.interruptShadow && platform.interruptPending()
+                        && (dbg == null || !dbg.stepping)) {
                     int vector = platform.acknowledgeInterrupt() & 0xFF;
                     cpu.interruptsByVector[vector]++;
                     cpu.halted = false;
@@ -153,6 +158,11 @@ public final class Interpreter {
                     continue;
                 }
                 if (cpu.halted) {
+                    // A step takes no interrupt, so it cannot leave HLT: it ends where it is.
+                    if (dbg != null && dbg.stepping) {
+                        dbg.stop = DebugControl.Stop.STEP;
+                        return ExitReason.DEBUG;
+                    }
                     // Only an NMI or reset could wake a CPU halted with IF=0; we model neither.
                     if ((cpu.eflags & Cpu.IF) == 0 || !platform.idle(cpu)) return ExitReason.HALTED_FOREVER;
                     continue;
@@ -160,6 +170,7 @@ public final class Interpreter {
                 int start = cpu.eip;
                 insnStart = start;
                 cpu.recent.record(start, cpu.icount, RecentEips.INTERPRETED);
+                if (dbg != null && dbg.breakpointAt(cpu, start)) return ExitReason.DEBUG;
                 try {
                     Insn in = fetch(start);
                     // A stop changes nothing: an STI/MOV SS shadow still covers this instruction.
@@ -167,6 +178,7 @@ public final class Interpreter {
                     cpu.interruptShadow = false;
                     boolean step = SingleStep.armed(cpu);
                     long switches = cpu.taskSwitches;
+                    if (dbg != null) dbg.beforeExecute();
                     Exec.execute(cpu, in);
                     cpu.icount++;
                     mayStop = true;
@@ -175,16 +187,20 @@ public final class Interpreter {
                         atEntry = true;
                     } else if (ENDS_BLOCK[in.op]) {
                         atEntry = true;
+                    } else if (dbg != null) {
+                        // no bursts: every instruction comes back here to be checked
                     } else if (SIMPLE[in.op] && ((cpu.eflags & Cpu.IF) == 0 || !platform.interruptPending())) {
                         // An interrupt held back by an STI/MOV SS shadow for this one
                         // instruction is due now: the outer loop must see it first.
                         if (burst(Math.min(end, cpu.nextEventAt))) return ExitReason.BUDGET;
                     }
+                    if (dbg != null && dbg.afterExecute()) return ExitReason.DEBUG;
                 } catch (GuestFault f) {
                     cpu.interruptShadow = false;
                     cpu.eip = insnStart;       // the faulting instruction, also inside a burst
                     if (!deliver(f)) return ExitReason.TRIPLE_FAULT;
                     atEntry = true;
+                    if (dbg != null && dbg.afterFault()) return ExitReason.DEBUG;
                 }
             }
         } catch (UnimplementedFeature e) {

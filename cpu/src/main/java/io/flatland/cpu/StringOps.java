@@ -26,8 +26,16 @@ public final class StringOps {
     /** Bytes moved by the bulk path per chunk. */
     static final int BULK_CHUNK = 64 * 1024;
 
-    /** One iteration per execution while single-stepping: TF traps after each (SDM §17.3.1.4). */
-    private static int chunk(Cpu c) { return (c.eflags & Cpu.TF) != 0 ? 1 : CHUNK; }
+    /**
+     * One iteration per execution while single-stepping: TF traps after each (SDM §17.3.1.4);
+     * likewise while a debugger steps or watches memory, so that it stops after the iteration
+     * that touched the address, with EIP still at the instruction (as QEMU's stub does).
+     */
+    private static int chunk(Cpu c) { return oneByOne(c) ? 1 : CHUNK; }
+
+    private static boolean oneByOne(Cpu c) {
+        return (c.eflags & Cpu.TF) != 0 || c.debug != null && c.debug.singleIterations();
+    }
 
     private static int count(Cpu c, Insn in) { return in.a32 ? c.reg[Cpu.ECX] : c.reg[Cpu.ECX] & 0xFFFF; }
 
@@ -51,7 +59,7 @@ public final class StringOps {
             return;
         }
         if (count(c, in) == 0) { c.eip = Exec.next(c, in); return; }
-        if (d > 0 && in.a32 && c.segFlatRead[in.seg] && c.segFlatWrite[Cpu.ES] && (c.eflags & Cpu.TF) == 0) {
+        if (d > 0 && in.a32 && c.segFlatRead[in.seg] && c.segFlatWrite[Cpu.ES] && !oneByOne(c)) {
             if (bulkMovs(c, in, size)) c.eip = Exec.next(c, in);
             return;
         }
@@ -115,7 +123,7 @@ public final class StringOps {
             return;
         }
         if (count(c, in) == 0) { c.eip = Exec.next(c, in); return; }
-        if (d > 0 && in.a32 && c.segFlatWrite[Cpu.ES] && (c.eflags & Cpu.TF) == 0) {
+        if (d > 0 && in.a32 && c.segFlatWrite[Cpu.ES] && !oneByOne(c)) {
             if (bulkStos(c, size, v)) c.eip = Exec.next(c, in);
             return;
         }

@@ -136,6 +136,9 @@ public final class JitEngine {
     /** Runs at most {@code maxInstructions} instructions (a REP chunk counts as one). */
     public ExitReason run(Cpu cpu, long maxInstructions) {
         if (cpu != this.cpu) throw new IllegalArgumentException("engine belongs to another CPU");
+        // A debugger's breakpoints, watchpoints or step: the interpreter checks them at every
+        // instruction; translated code would run past them. (Set only between calls.)
+        if (cpu.debug != null) return interp.run(cpu, maxInstructions);
         long start = cpu.icount;
         long end = maxInstructions > Long.MAX_VALUE - start ? Long.MAX_VALUE : start + maxInstructions;
         Block prev = null;

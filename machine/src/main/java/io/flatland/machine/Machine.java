@@ -60,6 +60,7 @@ public final class Machine implements AutoCloseable {
     private final PcPlatform platform;
     private final BootImage image;
     private ExecutionEngine engine;
+    private MachineDebugger debugger;
     private final long hostStartNanos = System.nanoTime();
     private long resets;
 
@@ -154,11 +155,39 @@ public final class Machine implements AutoCloseable {
         return runUntil(postCode & 0xFF, maxInstructions);
     }
 
+    /**
+     * Attaches a debugger (the gdb stub, {@link io.flatland.machine.gdb.GdbServer}); from the next
+     * {@link #run} on, the run loop stops for it. One at a time.
+     */
+    public void attachDebugger(MachineDebugger d) {
+        if (debugger != null && d != null) throw new IllegalStateException("a debugger is already attached");
+        debugger = d;
+    }
+
     private RunResult runUntil(int postCode, long maxInstructions) {
+        RunResult r = runSlices(postCode, maxInstructions);
+        if (debugger != null) debugger.ended(r);
+        return r;
+    }
+
+    /** Stops for the debugger; false when it killed the machine. The virtual clock stands still meanwhile. */
+    private boolean debugStop() {
+        clock.pause();
+        try {
+            return debugger.stopped(cpu);
+        } finally {
+            clock.resume();
+        }
+    }
+
+    private static final RunResult KILLED = new RunResult(RunResult.Outcome.KILLED, 0, null);
+
+    private RunResult runSlices(int postCode, long maxInstructions) {
         post.stopAt(postCode);
         long end = maxInstructions == Long.MAX_VALUE ? Long.MAX_VALUE : cpu.icount + maxInstructions;
         try {
             for (;;) {
+                if (debugger != null && debugger.stopPending() && !debugStop()) return KILLED;
                 long left = end - cpu.icount;
                 if (left <= 0) return new RunResult(RunResult.Outcome.BUDGET, RunResult.STATUS_BUDGET, null);
                 ExitReason why = engine.run(cpu, Math.min(left, SLICE));
@@ -170,6 +199,9 @@ public final class Machine implements AutoCloseable {
                 cpu.exitRequest = ExitReason.NONE;
                 switch (why) {
                     case BUDGET, NONE -> { }
+                    case DEBUG -> {
+                        if (debugger != null && !debugStop()) return KILLED;
+                    }
                     case DEVICE_EXIT -> {
                         if (debugExit.status() >= 0) {
                             return new RunResult(RunResult.Outcome.DEBUG_EXIT, debugExit.status(), null);

@@ -40,7 +40,9 @@ public record RunResult(Outcome outcome, int exitStatus, String message, Throwab
          * included) escaped the engine or a device. The machine's state is left as it was then,
          * for {@link CrashReport}.
          */
-        INTERNAL_ERROR
+        INTERNAL_ERROR,
+        /** The debugger killed the machine (gdb's {@code kill}; QEMU exits 0 then). */
+        KILLED
     }
 
     public static final int STATUS_TRIPLE_FAULT = 3, STATUS_BUDGET = 4, STATUS_UNIMPLEMENTED = 5, STATUS_HALTED = 6,

@@ -21,8 +21,10 @@ public final class VirtualClock implements Pit8254.Clock {
 
     private final Cpu cpu;
     private final boolean icount;
-    private final long hostStart = System.nanoTime();
+    private long hostStart = System.nanoTime();
     private long skipped;
+    /** Host time when {@link #pause} stopped the clock, or -1 while it runs. */
+    private long pausedAt = -1;
 
     public VirtualClock(Cpu cpu, boolean icount) {
         this.cpu = cpu;
@@ -34,7 +36,22 @@ public final class VirtualClock implements Pit8254.Clock {
     @Override
     public long nowNs() {
         if (icount) return (cpu.icount << ICOUNT_SHIFT) + skipped;
-        return System.nanoTime() - hostStart;
+        return (pausedAt >= 0 ? pausedAt : System.nanoTime()) - hostStart;
+    }
+
+    /**
+     * Stops real time while the machine is stopped in the debugger, so that timers do not all
+     * come due at once when it continues (instruction-count time stands still by itself).
+     */
+    public void pause() {
+        if (!icount && pausedAt < 0) pausedAt = System.nanoTime();
+    }
+
+    /** Lets real time run again from where {@link #pause} stopped it. */
+    public void resume() {
+        if (pausedAt < 0) return;
+        hostStart += System.nanoTime() - pausedAt;
+        pausedAt = -1;
     }
 
     /** Instructions to retire before virtual time reaches {@code ns} (icount mode; at least 1). */

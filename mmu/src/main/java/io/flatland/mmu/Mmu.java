@@ -17,6 +17,8 @@ public final class Mmu {
     public final GuestFault fault = new GuestFault();
     public final PageWalker walker;
     public final CodeWatch codeWatch;
+    /** Debugger watchpoints: their pages stay out of the TLB and the slow paths report accesses. */
+    public final AccessWatch accessWatch = new AccessWatch();
 
     private int cr0 = 0x60000010;  // reset value: CD, NW, ET
     private int cr3;
@@ -62,6 +64,9 @@ public final class Mmu {
 
     public boolean a20() { return a20Mask == -1; }
 
+    /** The mask ANDed into physical addresses (see {@link #setA20}). */
+    int a20Mask() { return a20Mask; }
+
     /**
      * The A20 gate (port 0x92 bit 1, the 8042's output port). A change drops every TLB entry,
      * global ones too: they map linear pages to frames computed under the other mask.
@@ -96,11 +101,23 @@ public final class Mmu {
             views = 0xF;
         }
         int physPage = pa & 0xFFFFF000;
-        if (ram.isRamPage(physPage)) {
+        if (ram.isRamPage(physPage) && (accessWatch.count() == 0 || !accessWatch.coversPage(lin))) {
             if (codeWatch.isWatched(physPage)) views &= ~(2 | 8);
             tlb.fill(lin & 0xFFFFF000, physPage, ram.hostAddress(physPage), views, global, large);
         }
         return pa;
+    }
+
+    /**
+     * Adds a debugger watchpoint ({@link AccessWatch}) and drops the TLB entries of its pages,
+     * so that accesses to them reach the slow paths from now on.
+     */
+    public boolean addWatchpoint(int lin, int len, int kind) {
+        if (!accessWatch.add(lin, len, kind)) return false;
+        for (long page = lin & 0xFFFFF000L; page <= ((lin + len - 1L) & 0xFFFFF000L); page += 0x1000) {
+            tlb.invalidatePage((int) page);
+        }
+        return true;
     }
 
     /** Marks the RAM page behind {@code physPage} as holding code (see {@link CodeWatch}). */
@@ -108,25 +125,37 @@ public final class Mmu {
         if (ram.isRamPage(physPage) && codeWatch.watch(physPage)) tlb.revokeWrites(physPage);
     }
 
-    // ---- slow paths: TLB miss, page crossing, MMIO, watched code pages ----
+    // ---- slow paths: TLB miss, page crossing, MMIO, watched code pages, debugger watchpoints ----
 
     public int read8Slow(int lin, boolean user) {
-        return ram.read8(translate(lin, false, user));
+        int pa = translate(lin, false, user);
+        if (accessWatch.armed) accessWatch.check(lin, 1, false);
+        return ram.read8(pa);
     }
 
     public int read16Slow(int lin, boolean user) {
-        if ((lin & 0xFFF) <= 0xFFE) return ram.read16(translate(lin, false, user));
+        if ((lin & 0xFFF) <= 0xFFE) {
+            int pa = translate(lin, false, user);
+            if (accessWatch.armed) accessWatch.check(lin, 2, false);
+            return ram.read16(pa);
+        }
         int lo = translate(lin, false, user);
         int hi = translate(lin + 1, false, user);
+        if (accessWatch.armed) accessWatch.check(lin, 2, false);
         return ram.read8(lo) | ram.read8(hi) << 8;
     }
 
     public int read32Slow(int lin, boolean user) {
-        if ((lin & 0xFFF) <= 0xFFC) return ram.read32(translate(lin, false, user));
+        if ((lin & 0xFFF) <= 0xFFC) {
+            int pa = translate(lin, false, user);
+            if (accessWatch.armed) accessWatch.check(lin, 4, false);
+            return ram.read32(pa);
+        }
         int v = 0;
         // Translate both pages before reading so a fault on the second leaves no trace.
         int p0 = translate(lin, false, user);
         int p1 = translate((lin | 0xFFF) + 1, false, user);
+        if (accessWatch.armed) accessWatch.check(lin, 4, false);
         for (int k = 0; k < 4; k++) {
             int a = lin + k;
             int pa = ((a & 0xFFFFF000) == (lin & 0xFFFFF000)) ? p0 + k : p1 + (a & 0xFFF);
@@ -137,6 +166,7 @@ public final class Mmu {
 
     public void write8Slow(int lin, int value, boolean user) {
         int pa = translate(lin, true, user);
+        if (accessWatch.armed) accessWatch.check(lin, 1, true);
         ram.write8(pa, value);
         codeWatch.written(pa & 0xFFFFF000);
     }
@@ -152,6 +182,7 @@ public final class Mmu {
     private void writeSlow(int lin, int value, int size, boolean user) {
         if ((lin & 0xFFF) <= 0x1000 - size) {
             int pa = translate(lin, true, user);
+            if (accessWatch.armed) accessWatch.check(lin, size, true);
             if (size == 2) ram.write16(pa, value); else ram.write32(pa, value);
             codeWatch.written(pa & 0xFFFFF000);
             return;
@@ -159,6 +190,7 @@ public final class Mmu {
         // Page-crossing write: both translations must succeed before any byte is stored.
         int p0 = translate(lin, true, user);
         int p1 = translate((lin | 0xFFF) + 1, true, user);
+        if (accessWatch.armed) accessWatch.check(lin, size, true);
         for (int k = 0; k < size; k++) {
             int a = lin + k;
             int pa = ((a & 0xFFFFF000) == (lin & 0xFFFFF000)) ? p0 + k : p1 + (a & 0xFFF);

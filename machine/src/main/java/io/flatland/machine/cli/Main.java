@@ -6,6 +6,7 @@ import io.flatland.machine.CrashReport;
 import io.flatland.machine.Machine;
 import io.flatland.machine.MachineConfig;
 import io.flatland.machine.RunResult;
+import io.flatland.machine.gdb.GdbServer;
 import io.flatland.machine.loader.BadImageException;
 import io.flatland.machine.loader.ImageFile;
 import io.flatland.machine.loader.InitrdOption;
@@ -57,6 +58,9 @@ public final class Main {
                                       QEMU's -icount shift=0 and -icount auto mean the same, other
                                       shifts are refused
               --max-insns N           stop after N instructions (exit status 4)
+              -gdb tcp::PORT | tcp:HOST:PORT   gdb remote stub (localhost unless HOST is given)
+              -s                      the same as -gdb tcp::1234
+              -S                      do not start the CPU until the debugger continues it
               --stats FILE            write counters and POST milestones as JSON
               --help                  this text
             boot options:
@@ -175,6 +179,13 @@ public final class Main {
             long t0 = System.nanoTime();
             try (Machine m = new Machine(b.build())) {
                 if (beforeRun != null) beforeRun.accept(m);
+                if (o.gdb != null) {
+                    try {
+                        GdbServer.start(m, o.gdb, o.stopAtStart, err);
+                    } catch (IOException e) {
+                        throw new UsageException("-gdb " + o.gdb + ": cannot listen: " + e.getMessage());
+                    }
+                }
                 RunResult r = m.run(o.maxInsns);
                 long wall = System.nanoTime() - t0;
                 for (OutputStream sink : sinks) flushQuietly(sink);

@@ -22,6 +22,9 @@ final class Options {
     boolean icount;
     long maxInsns = Long.MAX_VALUE;
     boolean help;
+    /** -gdb / -s: where the gdb stub listens (null: no stub); -S: the CPU waits for the debugger. */
+    io.flatland.machine.gdb.GdbEndpoint gdb;
+    boolean stopAtStart;
     // `flatland boot` only
     String workload;
     String n;
@@ -62,6 +65,15 @@ final class Options {
                     }
                 }
                 case "-stats" -> o.statsFile = c.value(inlineValue);
+                case "-s" -> o.gdb = io.flatland.machine.gdb.GdbEndpoint.DEFAULT;
+                case "-S" -> o.stopAtStart = true;
+                case "-gdb" -> {
+                    try {
+                        o.gdb = io.flatland.machine.gdb.GdbEndpoint.parse(c.value(inlineValue));
+                    } catch (IllegalArgumentException e) {
+                        throw new UsageException(e.getMessage());
+                    }
+                }
                 case "-icount" -> {
                     // Flatland's --icount takes no value; QEMU's -icount takes one (shift=0, auto, ...).
                     String v = inlineValue != null ? inlineValue : c.optionalValue();
@@ -83,6 +95,9 @@ final class Options {
                     throw new UsageException("unexpected argument '" + a + "' (see --help)");
                 }
             }
+        }
+        if (o.stopAtStart && o.gdb == null) {
+            throw new UsageException("-S needs -s or -gdb: Flatland has no monitor, only a debugger can start the CPU");
         }
         return o;
     }
