@@ -182,9 +182,17 @@ final class Emitters {
                 mv.visitInsn(POP);
                 return DONE;
             case Op.INC_R, Op.DEC_R:
+                if (e.flagsDead != null && e.flagsDead[k]) {
+                    pureIncDec(e, in.op == Op.INC_R, size, in.sub);
+                    return DONE;
+                }
                 unary(e, in.op == Op.INC_R ? Op.INC_E : Op.DEC_E, size, in.sub);
                 return DONE;
             case Op.INC_E, Op.DEC_E, Op.NOT_E, Op.NEG_E:
+                if (!in.mem && in.op != Op.NOT_E && in.op != Op.NEG_E && e.flagsDead != null && e.flagsDead[k]) {
+                    pureIncDec(e, in.op == Op.INC_E, size, in.rm);
+                    return DONE;
+                }
                 if (in.mem) {
                     e.readModifyWrite(in, size, () -> unaryOp(e, in.op, size));
                 } else {
@@ -217,7 +225,14 @@ final class Emitters {
                 if (in.op == Op.IMUL_GE) e.loadReg(size, in.reg); else e.pushInt(in.imm);
                 e.store(Emit.TMP2);
                 e.regStoreBegin(size, in.reg);
-                imul(e, size);
+                if (size == 4 && e.flagsDead != null && e.flagsDead[k]) {
+                    // The record is never observed: the low half alone, no 64-bit product to compare.
+                    e.load(Emit.TMP2);
+                    e.load(Emit.TMP);
+                    mv.visitInsn(IMUL);
+                } else {
+                    imul(e, size);
+                }
                 e.regStoreEnd(size);
                 return DONE;
             case Op.SETCC:
@@ -407,6 +422,21 @@ final class Emitters {
         e.regStoreBegin(size, r);
         e.loadReg(size, r);
         unaryOp(e, op, size);
+        e.regStoreEnd(size);
+    }
+
+    /**
+     * INC/DEC of a register whose flag record is never observed ({@link FlagLiveness}): the
+     * result alone. Their record would also carry CF over from the record before, a
+     * computation C2 does not always see through.
+     */
+    private static void pureIncDec(Emit e, boolean inc, int size, int r) {
+        e.prepareRead(size, r);
+        e.regStoreBegin(size, r);
+        e.loadReg(size, r);
+        e.pushInt(1);
+        e.mv.visitInsn(inc ? IADD : ISUB);
+        mask(e, size);
         e.regStoreEnd(size);
     }
 
