@@ -94,6 +94,7 @@ public final class Machine implements AutoCloseable {
         pic.beforeRead(platform::advanceTimers);
         pit.onReprogram(() -> PcPlatform.serviceSoon(cpu));
         rtc.onReprogram(() -> PcPlatform.serviceSoon(cpu));
+        if (config.log != null) config.log.attach(cpu, io, ram.mmio(), mmu);
 
         boot();
     }
@@ -103,6 +104,7 @@ public final class Machine implements AutoCloseable {
      * kernel and leave the CPU in the state its Multiboot option ROM leaves.
      */
     private void boot() {
+        if (config.log != null) config.log.cpuReset(cpu, (resets == 0 ? "power-on" : "reset " + resets) + " (CPU 0), state before:");
         SystemOps.reset(cpu);
         mmu.setA20(true);              // a reset enables A20 again (QEMU's CPU reset does)
         MultibootLoader.load(image, ram, serial.presentBases());
@@ -124,6 +126,7 @@ public final class Machine implements AutoCloseable {
         cpu.idtLimit = 0x3FF;
         engine = ExecutionEngine.create(config.accel, cpu);
         platform.schedule(cpu);
+        if (config.log != null) config.log.cpuReset(cpu, "state after reset and the Multiboot loader:");
     }
 
     /** A reset (port 0x92, 8042 0xFE, triple fault): devices to power-on state, then the same kernel again. */
@@ -222,6 +225,7 @@ public final class Machine implements AutoCloseable {
                         return halted();
                     }
                     case UNIMPLEMENTED -> {
+                        if (config.log != null) config.log.unimplemented(cpu, cpu.exitMessage == null ? "unknown" : cpu.exitMessage);
                         return new RunResult(RunResult.Outcome.UNIMPLEMENTED, RunResult.STATUS_UNIMPLEMENTED,
                                 cpu.exitMessage == null ? "unknown" : cpu.exitMessage);
                     }
@@ -231,6 +235,7 @@ public final class Machine implements AutoCloseable {
                 }
             }
         } catch (UnimplementedFeature e) {
+            if (config.log != null) config.log.unimplemented(cpu, e.getMessage());
             return new RunResult(RunResult.Outcome.UNIMPLEMENTED, RunResult.STATUS_UNIMPLEMENTED, e.getMessage());
         } catch (RuntimeException | Error e) {
             // Outside the engines' own loops (the JIT's dispatcher, a reset): a bug all the same.
@@ -238,6 +243,7 @@ public final class Machine implements AutoCloseable {
             return internalError(e, null);
         } finally {
             serial.flush();
+            if (config.log != null) config.log.flush();
         }
     }
 
