@@ -21,14 +21,15 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Line formats (one line per event unless said):
  * <pre>
- * int: icount=N v=0e e=0006 src=exc cpl=3 IP=001b:08048123 SP=0023:bfff0ff0 CR2=0804a000
+ * int: 41 v=0e e=0006 src=exc cpl=3 IP=001b:08048123 SP=0023:bfff0ff0 CR2=0804a000
+ *      (41: events logged before this one, as QEMU counts them)
  *      (src: exc for an exception, sw for INT n/INT3/INTO, hw for an external interrupt;
  *       e=---- when the vector has no error code; CR2 only for #PF, EAX otherwise, as QEMU)
  * mmu: CR3=00123000 (load 7) / mmu: TLB flush all|non-global (CR0|CR3|CR4|A20) / mmu: INVLPG lin
  * mmu: #PF lin=0804a000 e=0006 (not-present write user)
  * guest_errors: IN from unassigned port 0278, size 1 (reads ff) / OUT to ... / read|write of unassigned memory ...
  * unimp: MESSAGE (icount=N)
- * exec: icount=N CS:EIP=0008:f0406000      cpu: the register dump ({@link RegisterDump}) after it
+ * exec: icount=N CS:EIP=0008:f0406000      cpu: icount=N, then the register dump ({@link RegisterDump})
  * cpu_reset: ..., then the register dump
  * </pre>
  */
@@ -71,12 +72,14 @@ public final class GuestLogger implements GuestLog, CpuLog, AutoCloseable {
     }
 
     private static final String[] SOURCES = {"sw", "exc", "hw"};
+    /** Events logged so far: QEMU's running count. (Not the instruction count: translated regions update it only at their exits.) */
+    private long events;
 
     @Override
     public void event(Cpu cpu, int vector, int errorCode, int kind) {
         String e = errorCode == -1 ? "----" : String.format("%04x", errorCode & 0xFFFF);
         String tail = vector == 14 ? String.format(" CR2=%08x", cpu.cr2) : String.format(" EAX=%08x", cpu.reg[Cpu.EAX]);
-        out.println(String.format("int: icount=%d v=%02x e=%s src=%s cpl=%d IP=%04x:%08x SP=%04x:%08x%s", cpu.icount, vector, e,
+        out.println(String.format("int: %d v=%02x e=%s src=%s cpl=%d IP=%04x:%08x SP=%04x:%08x%s", events++, vector, e,
                 SOURCES[kind], cpu.cpl, cpu.segSel[Cpu.CS] & 0xFFFF, cpu.eip, cpu.segSel[Cpu.SS] & 0xFFFF, cpu.reg[Cpu.ESP], tail));
     }
 
@@ -85,7 +88,10 @@ public final class GuestLogger implements GuestLog, CpuLog, AutoCloseable {
         if (on(LogItems.EXEC)) {
             out.println(String.format("exec: icount=%d CS:EIP=%04x:%08x", cpu.icount, cpu.segSel[Cpu.CS] & 0xFFFF, cpu.eip));
         }
-        if (on(LogItems.CPU)) out.println(RegisterDump.of(cpu));
+        if (on(LogItems.CPU)) {
+            out.println("cpu: icount=" + cpu.icount);
+            out.println(RegisterDump.of(cpu));
+        }
     }
 
     /** {@code -d cpu_reset}: {@code what} happened; the registers as they are now. */
