@@ -18,9 +18,11 @@ import io.flatland.machine.devices.SystemControlPortA;
 import io.flatland.machine.devices.SystemControlPortB;
 import io.flatland.machine.devices.Wiring;
 import io.flatland.machine.loader.BadImageException;
+import io.flatland.machine.log.LogItems;
 import io.flatland.machine.loader.BootImage;
 import io.flatland.machine.loader.MultibootLoader;
 import io.flatland.cpu.IoBus;
+import io.flatland.mmu.GuestLog;
 import io.flatland.mmu.MmioBus;
 import io.flatland.mmu.Mmu;
 import io.flatland.mmu.PhysicalMemory;
@@ -86,7 +88,8 @@ public final class Machine implements AutoCloseable {
         devices = List.of(pic, pit, new SystemControlPortB(pit), serial, rtc, post, debugExit,
                 new SystemControlPortA(), new KeyboardController());
         // Each device takes the IRQ lines it declares from the PICs, and asks for exits through the control.
-        Wiring wiring = new Wiring(io, pic::line, new CpuControl(cpu));
+        Wiring wiring = new Wiring(io, pic::line, new CpuControl(cpu,
+                config.log != null && config.log.on(LogItems.GUEST_ERRORS) ? config.log : null));
         for (Device d : devices) d.attach(wiring);
 
         platform = new PcPlatform(clock, pic, devices.toArray(new Device[0]), serial);
@@ -137,8 +140,9 @@ public final class Machine implements AutoCloseable {
     }
 
     /** The machine's controls as devices see them: exit requests, the A20 gate and the instruction count of the CPU. */
-    private record CpuControl(Cpu cpu) implements MachineControl {
+    private record CpuControl(Cpu cpu, GuestLog guestErrors) implements MachineControl {
         @Override public void requestExit(ExitReason why) { cpu.exitRequest = why; }
+        @Override public void guestError(String what) { if (guestErrors != null) guestErrors.line("guest_errors: " + what); }
         @Override public void setA20(boolean enabled) { cpu.mmu.setA20(enabled); }
         @Override public long instructionCount() { return cpu.icount; }
     }
