@@ -89,6 +89,9 @@ public final class Cpu {
      */
     public DebugControl debug;
 
+    /** {@code -d int}: every exception and interrupt delivered (null: off, the usual case). */
+    public CpuLog intLog;
+
     /** Set by devices (or the CPU itself) to make the run loop return. */
     public volatile ExitReason exitRequest = ExitReason.NONE;
     public String exitMessage;

@@ -28,6 +28,12 @@ public final class DebugControl {
     public Stop stop = Stop.NONE;
     public int watchKind, watchAddress;
 
+    /**
+     * {@code -d exec}/{@code -d cpu}: told of every basic block the interpreter enters (null:
+     * off). A control with only this set makes both engines interpret, so both log the same blocks.
+     */
+    public CpuLog blockLog;
+
     public DebugControl(Cpu cpu) { this.watch = cpu.mmu.accessWatch; }
 
     public boolean addBreakpoint(int lin) {
@@ -62,10 +68,14 @@ public final class DebugControl {
     public boolean singleIterations() { return stepping || watch.count() > 0; }
 
     /** True when nothing is set: the debugger can take the control off the CPU. */
-    public boolean idle() { return breakpointCount == 0 && watch.count() == 0 && !stepping; }
+    public boolean idle() { return breakpointCount == 0 && watch.count() == 0 && !stepping && blockLog == null; }
 
-    /** In front of the instruction at CS:{@code eip}: true (stop, nothing executed) at a breakpoint. */
-    boolean breakpointAt(Cpu cpu, int eip) {
+    /**
+     * In front of the instruction at CS:{@code eip} ({@code entry}: it begins a basic block):
+     * true (stop, nothing executed) at a breakpoint.
+     */
+    boolean breakpointAt(Cpu cpu, int eip, boolean entry) {
+        if (entry && blockLog != null) blockLog.blockEntered(cpu);
         if (breakpointCount == 0) return false;
         int lin = cpu.segBase[Cpu.CS] + eip;
         for (int i = 0; i < breakpointCount; i++) {

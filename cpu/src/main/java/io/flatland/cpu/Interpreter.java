@@ -129,7 +129,10 @@ public final class Interpreter {
         // A debugger's breakpoints, watchpoints or step (null almost always): it only changes
         // while no engine runs, so one read here serves the whole call.
         DebugControl dbg = cpu.debug;
-        if (dbg != null) dbg.stop = DebugControl.Stop.NONE;
+        if (dbg != null) {
+            dbg.stop = DebugControl.Stop.NONE;
+            atEntry = true;            // for -d exec: a run begins where the last one stopped, as a block
+        }
         try {
             for (;;) {
                 if (cpu.icount >= end) return ExitReason.BUDGET;
@@ -170,7 +173,7 @@ public final class Interpreter {
                 int start = cpu.eip;
                 insnStart = start;
                 cpu.recent.record(start, cpu.icount, RecentEips.INTERPRETED);
-                if (dbg != null && dbg.breakpointAt(cpu, start)) return ExitReason.DEBUG;
+                if (dbg != null && dbg.breakpointAt(cpu, start, atEntry)) return ExitReason.DEBUG;
                 try {
                     Insn in = fetch(start);
                     // A stop changes nothing: an STI/MOV SS shadow still covers this instruction.

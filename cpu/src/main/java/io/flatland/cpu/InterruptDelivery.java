@@ -47,6 +47,8 @@ final class InterruptDelivery {
     private static void deliver(Cpu cpu, int vector, int errorCode, int returnEip, int kind) {
         int v = vector, err = errorCode, k = kind, ret = returnEip;
         while (true) {
+            // The kinds are CpuLog's: SOFTWARE 0, EXCEPTION 1, EXTERNAL = HARDWARE 2.
+            if (cpu.intLog != null) cpu.intLog.event(cpu, v, err, k);
             try {
                 deliverOnce(cpu, v, err, ret, k);
                 cpu.halted = false;

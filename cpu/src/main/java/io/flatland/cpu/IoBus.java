@@ -12,6 +12,8 @@ public final class IoBus {
 
     private final IoDevice[] ports = new IoDevice[0x10000];
     private long operations;
+    /** What unclaimed ports reach: {@link #OPEN_BUS}, or a logging open bus ({@link #logUnassigned}). */
+    private IoDevice unassigned = OPEN_BUS;
 
     public IoBus() {
         java.util.Arrays.fill(ports, OPEN_BUS);
@@ -21,7 +23,28 @@ public final class IoBus {
         for (int p = first; p < first + count; p++) ports[p & 0xFFFF] = device;
     }
 
-    public boolean claimed(int port) { return ports[port & 0xFFFF] != OPEN_BUS; }
+    public boolean claimed(int port) { return ports[port & 0xFFFF] != unassigned; }
+
+    /**
+     * {@code -d guest_errors}: unclaimed ports (now and later) behave as before and write one
+     * line per access. Nothing changes on the dispatch path: only which device the empty slots hold.
+     */
+    public void logUnassigned(io.flatland.mmu.GuestLog log) {
+        IoDevice logging = new IoDevice() {
+            @Override public int in(int port, int size) {
+                int v = OPEN_BUS.in(port, size);
+                log.line(String.format("guest_errors: IN from unassigned port %04x, size %d (reads %0" + 2 * size + "x)", port, size, v));
+                return v;
+            }
+
+            @Override public void out(int port, int size, int value) {
+                log.line(String.format("guest_errors: OUT to unassigned port %04x, size %d, value %0" + 2 * size + "x (dropped)",
+                        port, size, value));
+            }
+        };
+        for (int p = 0; p < ports.length; p++) if (ports[p] == unassigned) ports[p] = logging;
+        unassigned = logging;
+    }
 
     public int in(int port, int size) {
         operations++;

@@ -18,9 +18,11 @@ import io.flatland.machine.devices.SystemControlPortA;
 import io.flatland.machine.devices.SystemControlPortB;
 import io.flatland.machine.devices.Wiring;
 import io.flatland.machine.loader.BadImageException;
+import io.flatland.machine.log.LogItems;
 import io.flatland.machine.loader.BootImage;
 import io.flatland.machine.loader.MultibootLoader;
 import io.flatland.cpu.IoBus;
+import io.flatland.mmu.GuestLog;
 import io.flatland.mmu.MmioBus;
 import io.flatland.mmu.Mmu;
 import io.flatland.mmu.PhysicalMemory;
@@ -86,7 +88,8 @@ public final class Machine implements AutoCloseable {
         devices = List.of(pic, pit, new SystemControlPortB(pit), serial, rtc, post, debugExit,
                 new SystemControlPortA(), new KeyboardController());
         // Each device takes the IRQ lines it declares from the PICs, and asks for exits through the control.
-        Wiring wiring = new Wiring(io, pic::line, new CpuControl(cpu));
+        Wiring wiring = new Wiring(io, pic::line, new CpuControl(cpu,
+                config.log != null && config.log.on(LogItems.GUEST_ERRORS) ? config.log : null));
         for (Device d : devices) d.attach(wiring);
 
         platform = new PcPlatform(clock, pic, devices.toArray(new Device[0]), serial);
@@ -94,6 +97,7 @@ public final class Machine implements AutoCloseable {
         pic.beforeRead(platform::advanceTimers);
         pit.onReprogram(() -> PcPlatform.serviceSoon(cpu));
         rtc.onReprogram(() -> PcPlatform.serviceSoon(cpu));
+        if (config.log != null) config.log.attach(cpu, io, ram.mmio(), mmu);
 
         boot();
     }
@@ -103,6 +107,7 @@ public final class Machine implements AutoCloseable {
      * kernel and leave the CPU in the state its Multiboot option ROM leaves.
      */
     private void boot() {
+        if (config.log != null) config.log.cpuReset(cpu, (resets == 0 ? "power-on" : "reset " + resets) + " (CPU 0), state before:");
         SystemOps.reset(cpu);
         mmu.setA20(true);              // a reset enables A20 again (QEMU's CPU reset does)
         MultibootLoader.load(image, ram, serial.presentBases());
@@ -124,6 +129,7 @@ public final class Machine implements AutoCloseable {
         cpu.idtLimit = 0x3FF;
         engine = ExecutionEngine.create(config.accel, cpu);
         platform.schedule(cpu);
+        if (config.log != null) config.log.cpuReset(cpu, "state after reset and the Multiboot loader:");
     }
 
     /** A reset (port 0x92, 8042 0xFE, triple fault): devices to power-on state, then the same kernel again. */
@@ -134,8 +140,9 @@ public final class Machine implements AutoCloseable {
     }
 
     /** The machine's controls as devices see them: exit requests, the A20 gate and the instruction count of the CPU. */
-    private record CpuControl(Cpu cpu) implements MachineControl {
+    private record CpuControl(Cpu cpu, GuestLog guestErrors) implements MachineControl {
         @Override public void requestExit(ExitReason why) { cpu.exitRequest = why; }
+        @Override public void guestError(String what) { if (guestErrors != null) guestErrors.line("guest_errors: " + what); }
         @Override public void setA20(boolean enabled) { cpu.mmu.setA20(enabled); }
         @Override public long instructionCount() { return cpu.icount; }
     }
@@ -222,6 +229,7 @@ public final class Machine implements AutoCloseable {
                         return halted();
                     }
                     case UNIMPLEMENTED -> {
+                        if (config.log != null) config.log.unimplemented(cpu, cpu.exitMessage == null ? "unknown" : cpu.exitMessage);
                         return new RunResult(RunResult.Outcome.UNIMPLEMENTED, RunResult.STATUS_UNIMPLEMENTED,
                                 cpu.exitMessage == null ? "unknown" : cpu.exitMessage);
                     }
@@ -231,6 +239,7 @@ public final class Machine implements AutoCloseable {
                 }
             }
         } catch (UnimplementedFeature e) {
+            if (config.log != null) config.log.unimplemented(cpu, e.getMessage());
             return new RunResult(RunResult.Outcome.UNIMPLEMENTED, RunResult.STATUS_UNIMPLEMENTED, e.getMessage());
         } catch (RuntimeException | Error e) {
             // Outside the engines' own loops (the JIT's dispatcher, a reset): a bug all the same.
@@ -238,6 +247,7 @@ public final class Machine implements AutoCloseable {
             return internalError(e, null);
         } finally {
             serial.flush();
+            if (config.log != null) config.log.flush();
         }
     }
 

@@ -46,6 +46,8 @@ public final class MachineConfig {
     final boolean noReboot;
     final Long rtcEpochSeconds;
     final PrintStream notes;
+    /** QEMU's -d logging, or null (off). */
+    final io.flatland.machine.log.GuestLogger log;
 
     private MachineConfig(Builder b) {
         this.ramBytes = b.ramBytes;
@@ -59,6 +61,7 @@ public final class MachineConfig {
         this.noReboot = b.noReboot;
         this.rtcEpochSeconds = b.rtcEpochSeconds;
         this.notes = b.notes;
+        this.log = b.log;
     }
 
     public static Builder builder() {
@@ -82,6 +85,7 @@ public final class MachineConfig {
         private byte[] append;
         private Accel accel = Accel.JIT;
         private boolean icount;
+        private io.flatland.machine.log.GuestLogger log;
         private final SerialPorts.Port[] serial = {new SerialPorts.Port(System.out, null), null, null, null};
         private boolean noReboot;
         private Long rtcEpochSeconds;
@@ -224,6 +228,15 @@ public final class MachineConfig {
         /** Where one-line notes from the machine go (default System.err). */
         public Builder notes(PrintStream out) {
             notes = out;
+            return this;
+        }
+
+        /**
+         * QEMU's {@code -d} logging to this logger (null: off, the default). The caller owns it:
+         * it flushes and closes it after the run.
+         */
+        public Builder log(io.flatland.machine.log.GuestLogger logger) {
+            log = logger;
             return this;
         }
 

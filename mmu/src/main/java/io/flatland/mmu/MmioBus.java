@@ -16,6 +16,8 @@ public class MmioBus {
     private long[] ends = new long[0];
     private Region[] regions = new Region[0];
     private long accesses;
+    /** {@code -d guest_errors} (null: off): accesses where nothing is mapped. */
+    public GuestLog log;
 
     public void map(long start, long length, Region region) {
         int n = regions.length;
@@ -33,6 +35,7 @@ public class MmioBus {
         for (int i = 0; i < regions.length; i++) {
             if (a >= starts[i] && a < ends[i]) return regions[i].read(pa, size);
         }
+        if (log != null) log.line(String.format("guest_errors: read of unassigned memory at %08x, size %d (reads 0)", pa, size));
         return 0;
     }
 
@@ -41,6 +44,10 @@ public class MmioBus {
         long a = pa & 0xFFFFFFFFL;
         for (int i = 0; i < regions.length; i++) {
             if (a >= starts[i] && a < ends[i]) { regions[i].write(pa, size, value); return; }
+        }
+        if (log != null) {
+            log.line(String.format("guest_errors: write of unassigned memory at %08x, size %d, value %0" + 2 * size + "x (dropped)",
+                    pa, size, value));
         }
     }
 

@@ -31,6 +31,14 @@ public final class Mmu {
     private int a20Mask = -1;
 
     public long cr3Loads;
+    /** {@code -d mmu}: CR3 loads, TLB flushes, INVLPG (null: off). The walker's page faults: {@link PageWalker#log}. */
+    private GuestLog log;
+
+    /** Enables (non-null) or disables {@code -d mmu} logging here and in the walker. */
+    public void setLog(GuestLog log) {
+        this.log = log;
+        walker.log = log;
+    }
 
     public Mmu(PhysicalMemory ram) {
         this.ram = ram;
@@ -47,19 +55,20 @@ public final class Mmu {
         int changed = cr0 ^ value;
         cr0 = value;
         paging = (value & CR0_PG) != 0 && (value & CR0_PE) != 0;
-        if ((changed & (CR0_PG | CR0_WP | CR0_PE)) != 0) tlb.flushAll(true);
+        if ((changed & (CR0_PG | CR0_WP | CR0_PE)) != 0) flushAll(true, "CR0");
     }
 
     public void setCr3(int value) {
         cr3 = value;
         cr3Loads++;
-        tlb.flushAll(false);
+        if (log != null) log.line(String.format("mmu: CR3=%08x (load %d)", value, cr3Loads));
+        flushAll(false, "CR3");
     }
 
     public void setCr4(int value) {
         int changed = cr4 ^ value;
         cr4 = value;
-        if ((changed & (CR4_PSE | CR4_PGE)) != 0) tlb.flushAll(true);
+        if ((changed & (CR4_PSE | CR4_PGE)) != 0) flushAll(true, "CR4");
     }
 
     public boolean a20() { return a20Mask == -1; }
@@ -75,10 +84,16 @@ public final class Mmu {
         int mask = enabled ? -1 : ~(1 << 20);
         if (mask == a20Mask) return;
         a20Mask = mask;
-        tlb.flushAll(true);
+        flushAll(true, "A20");
+    }
+
+    private void flushAll(boolean global, String why) {
+        tlb.flushAll(global);
+        if (log != null) log.line("mmu: TLB flush " + (global ? "all" : "non-global") + " (" + why + ")");
     }
 
     public void invlpg(int lin) {
+        if (log != null) log.line(String.format("mmu: INVLPG %08x", lin));
         tlb.invalidatePage(lin);
     }
 

@@ -24,6 +24,8 @@ public final class PageWalker {
 
     public long walks;
     public long pageFaults;
+    /** {@code -d mmu} (null: off): each page fault the walk raises. */
+    GuestLog log;
 
     public PageWalker(PhysicalMemory ram, GuestFault fault) {
         this.ram = ram;
@@ -91,6 +93,11 @@ public final class PageWalker {
 
     private GuestFault pageFault(int lin, int errorCode) {
         pageFaults++;
+        if (log != null) {
+            log.line(String.format("mmu: #PF lin=%08x e=%04x (%s %s %s)", lin, errorCode,
+                    (errorCode & 1) != 0 ? "protection" : "not-present", (errorCode & 2) != 0 ? "write" : "read",
+                    (errorCode & 4) != 0 ? "user" : "supervisor"));
+        }
         return fault.set(14, errorCode, lin);
     }
 }

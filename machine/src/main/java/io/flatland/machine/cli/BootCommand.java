@@ -33,6 +33,10 @@ final class BootCommand {
             out.print(Main.USAGE);
             return 0;
         }
+        if (o.logHelp) {
+            out.print(io.flatland.machine.log.LogItems.help());
+            return 0;
+        }
         if (o.kernel != null || o.initrd != null) throw new UsageException("'flatland boot' boots its own kernel: drop -kernel/-initrd");
         MachineConfig.Builder b = MachineConfig.builder();
         byte[] kernel = resource("kernel");

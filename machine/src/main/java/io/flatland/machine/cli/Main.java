@@ -7,6 +7,7 @@ import io.flatland.machine.Machine;
 import io.flatland.machine.MachineConfig;
 import io.flatland.machine.RunResult;
 import io.flatland.machine.gdb.GdbServer;
+import io.flatland.machine.log.GuestLogger;
 import io.flatland.machine.loader.BadImageException;
 import io.flatland.machine.loader.ImageFile;
 import io.flatland.machine.loader.InitrdOption;
@@ -61,6 +62,9 @@ public final class Main {
               -gdb tcp::PORT | tcp:HOST:PORT   gdb remote stub (localhost unless HOST is given)
               -s                      the same as -gdb tcp::1234
               -S                      do not start the CPU until the debugger continues it
+              -d ITEM,...             log events (QEMU's items: int, cpu_reset, guest_errors, mmu,
+                                      unimp, exec, cpu; -d help lists them)
+              -D FILE                 write the -d log to FILE (default: stderr)
               --stats FILE            write counters and POST milestones as JSON
               --help                  this text
             boot options:
@@ -101,6 +105,10 @@ public final class Main {
             Options o = Options.parse(list, false);
             if (o.help) {
                 out.print(USAGE);
+                return 0;
+            }
+            if (o.logHelp) {
+                out.print(io.flatland.machine.log.LogItems.help());
                 return 0;
             }
             if (o.kernel == null) throw new UsageException("no kernel given: use -kernel FILE, or 'flatland boot' (see --help)");
@@ -156,7 +164,10 @@ public final class Main {
         List<String> specs = o.serialPorts();
         List<OutputStream> sinks = new java.util.ArrayList<>();
         Thread hook = null;
+        GuestLogger log = null;
         try {
+            log = openLog(o, err, cwd);
+            b.log(log);
             for (int i = 0; i < specs.size(); i++) {
                 String spec = specs.get(i);
                 OutputStream sink = null;
@@ -175,7 +186,7 @@ public final class Main {
                 else b.serialPort(i + 1, sink, spec.equals("stdio") ? in : null);
             }
             b.ram(o.ramBytes).accel(o.accel).icount(o.icount).noReboot(o.noReboot).notes(err);
-            hook = flushOnExit(sinks, out);
+            hook = flushOnExit(sinks, out, log);
             long t0 = System.nanoTime();
             try (Machine m = new Machine(b.build())) {
                 if (beforeRun != null) beforeRun.accept(m);
@@ -202,6 +213,7 @@ public final class Main {
                 return r;
             }
         } finally {
+            if (log != null) log.close();
             for (int i = 0; i < sinks.size(); i++) {
                 if (specs.get(i).startsWith("file:")) closeQuietly(sinks.get(i));
             }
@@ -221,14 +233,27 @@ public final class Main {
      * would otherwise be lost. The sinks are synchronized streams, so flushing from the hook's
      * thread while the CPU thread still writes is safe.
      */
-    static Thread flushOnExit(List<OutputStream> sinks, PrintStream out) {
+    static Thread flushOnExit(List<OutputStream> sinks, PrintStream out, GuestLogger log) {
         List<OutputStream> copy = new java.util.ArrayList<>(sinks);
         Thread hook = new Thread(() -> {
             for (OutputStream sink : copy) flushQuietly(sink);
             out.flush();
+            if (log != null) log.flush();
         }, "flatland-flush-on-exit");
         Runtime.getRuntime().addShutdownHook(hook);
         return hook;
+    }
+
+    /** The -d log: to -D's file (created or truncated, as QEMU does) or to stderr; null without -d. */
+    private static GuestLogger openLog(Options o, PrintStream err, Path cwd) throws UsageException {
+        if (o.logItems == 0) return null;
+        if (o.logFile == null) return new GuestLogger(o.logItems, err, false);
+        try {
+            return new GuestLogger(o.logItems, Files.newOutputStream(ByteStrings.path(cwd, o.logFile)), true);
+        } catch (IOException e) {
+            throw new UsageException("-D " + ByteStrings.display(o.logFile) + ": cannot open: "
+                    + ByteStrings.fromPlatform(String.valueOf(e.getMessage())));
+        }
     }
 
     private static void flushQuietly(OutputStream s) {

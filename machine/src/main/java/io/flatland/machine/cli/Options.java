@@ -25,6 +25,10 @@ final class Options {
     /** -gdb / -s: where the gdb stub listens (null: no stub); -S: the CPU waits for the debugger. */
     io.flatland.machine.gdb.GdbEndpoint gdb;
     boolean stopAtStart;
+    /** -d: {@link io.flatland.machine.log.LogItems} bits (0: no logging); -d help; -D: the log file (null: stderr). */
+    int logItems;
+    boolean logHelp;
+    String logFile;
     // `flatland boot` only
     String workload;
     String n;
@@ -74,6 +78,19 @@ final class Options {
                         throw new UsageException(e.getMessage());
                     }
                 }
+                case "-d" -> {
+                    String v = c.value(inlineValue);
+                    if (v.equals("help")) {
+                        o.logHelp = true;
+                    } else {
+                        try {
+                            o.logItems |= io.flatland.machine.log.LogItems.parse(v);
+                        } catch (IllegalArgumentException e) {
+                            throw new UsageException(e.getMessage());
+                        }
+                    }
+                }
+                case "-D" -> o.logFile = c.value(inlineValue);
                 case "-icount" -> {
                     // Flatland's --icount takes no value; QEMU's -icount takes one (shift=0, auto, ...).
                     String v = inlineValue != null ? inlineValue : c.optionalValue();

@@ -34,6 +34,7 @@ public final class CmosRtc implements IoDevice, Device {
 
     private final Pit8254.Clock clock;
     private InterruptLine irq8 = InterruptLine.NONE;
+    private MachineControl control = MachineControl.NONE;
     private final byte[] cmos = new byte[128];
     private final long baseEpochSeconds;
     /** Seconds added by guest writes to the time registers. */
@@ -63,6 +64,7 @@ public final class CmosRtc implements IoDevice, Device {
     public void attach(Wiring w) {
         w.io().register(0x70, 2, this);
         irq8 = w.irq().apply(IRQ);
+        control = w.control();
     }
 
     @Override
@@ -239,7 +241,9 @@ public final class CmosRtc implements IoDevice, Device {
                 default -> { return; }
             }
         } catch (java.time.DateTimeException e) {
-            return;                                   // an impossible date is ignored
+            // an impossible date is ignored
+            control.guestError(String.format("RTC: register %02x = %02x makes an impossible date, ignored", reg, value));
+            return;
         }
         long changed = t.toEpochSecond(ZoneOffset.UTC) - now;
         if ((cmos[REG_B] & B_SET) != 0) frozenEpochSeconds += changed;

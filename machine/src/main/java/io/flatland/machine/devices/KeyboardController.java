@@ -71,6 +71,7 @@ public final class KeyboardController implements IoDevice, Device {
             default -> {
                 // 0xF0-0xFF pulse output-port lines; bit 0 is the reset line.
                 if (cmd >= 0xF0 && (cmd & 1) == 0) control.requestExit(ExitReason.RESET);
+                else if (cmd < 0xF0) control.guestError(String.format("8042: command %02x is not implemented, ignored", cmd));
             }
         }
     }

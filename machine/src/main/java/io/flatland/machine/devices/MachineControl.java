@@ -17,6 +17,12 @@ public interface MachineControl {
     /** Guest instructions retired so far. */
     long instructionCount();
 
+    /**
+     * The guest programmed the device in a way it does not accept (the device ignores it): a
+     * {@code -d guest_errors} line, {@code what} naming the device and the value. Off by default.
+     */
+    default void guestError(String what) { }
+
     /** Controls that go nowhere (a device under test that does not use them). */
     MachineControl NONE = new MachineControl() {
         @Override public void requestExit(ExitReason why) { }

@@ -20,7 +20,8 @@ final class CpuTarget implements GdbTarget {
     CpuTarget(Cpu cpu, GdbServer server) {
         this.cpu = cpu;
         this.server = server;
-        this.control = new DebugControl(cpu);
+        // -d exec/cpu may have put a control on the CPU already: share it (its block log stays on).
+        this.control = cpu.debug != null ? cpu.debug : new DebugControl(cpu);
         this.memory = new DebugAccess(cpu.mmu);
     }
 

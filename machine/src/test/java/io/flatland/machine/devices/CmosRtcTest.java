@@ -15,6 +15,7 @@ class CmosRtcTest {
     private long nowNs;
     private boolean irq8;
     private CmosRtc rtc;
+    private final java.util.List<String> guestErrors = new java.util.ArrayList<>();
 
     @BeforeEach
     void setUp() {
@@ -24,7 +25,12 @@ class CmosRtcTest {
         rtc.attach(new Wiring(new io.flatland.cpu.IoBus(), line -> {
             org.junit.jupiter.api.Assertions.assertEquals(8, line, "the RTC drives IRQ 8");
             return level -> irq8 = level;
-        }, MachineControl.NONE));
+        }, new MachineControl() {
+            @Override public void requestExit(io.flatland.cpu.ExitReason why) { }
+            @Override public void setA20(boolean enabled) { }
+            @Override public long instructionCount() { return 0; }
+            @Override public void guestError(String what) { guestErrors.add(what); }
+        }));
     }
 
     private int read(int reg) {
@@ -35,6 +41,15 @@ class CmosRtcTest {
     private void write(int reg, int value) {
         rtc.out(0x70, 1, reg);
         rtc.out(0x71, 1, value);
+    }
+
+    @Test
+    void anImpossibleDateIsIgnoredAndReportedAsAGuestError() {
+        write(0x08, 0x13);                 // month 13
+        assertEquals(0x02, read(0x08), "ignored");
+        assertEquals(java.util.List.of("RTC: register 08 = 13 makes an impossible date, ignored"), guestErrors);
+        write(0x08, 0x03);
+        assertEquals(1, guestErrors.size(), "a valid date is no error");
     }
 
     @Test

@@ -18,6 +18,7 @@ class SmallDevicesTest {
     private Boolean a20;
     private long icount;
     private Wiring wiring;
+    private final java.util.List<String> guestErrors = new java.util.ArrayList<>();
 
     @BeforeEach
     void setUp() {
@@ -28,6 +29,7 @@ class SmallDevicesTest {
             @Override public void requestExit(ExitReason why) { exitRequest = why; }
             @Override public void setA20(boolean enabled) { a20 = enabled; }
             @Override public long instructionCount() { return icount; }
+            @Override public void guestError(String what) { guestErrors.add(what); }
         });
     }
 
@@ -89,7 +91,11 @@ class SmallDevicesTest {
         assertEquals(0x55, io.in(0x60, 1));
         io.out(0x64, 1, 0xDD);
         assertEquals(Boolean.FALSE, a20, "0xDD disables A20");
+        assertEquals(java.util.List.of(), guestErrors);
+        io.out(0x64, 1, 0xA7);                       // disable the mouse port: not modelled
+        assertEquals(java.util.List.of("8042: command a7 is not implemented, ignored"), guestErrors);
         io.out(0x64, 1, 0xFE);
         assertEquals(ExitReason.RESET, exitRequest);
+        assertEquals(1, guestErrors.size(), "a reset pulse is no error");
     }
 }

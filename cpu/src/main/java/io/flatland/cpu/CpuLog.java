@@ -1,0 +1,22 @@
+package io.flatland.cpu;
+
+/**
+ * The CPU's side of QEMU-style {@code -d} logging, implemented by the machine. The CPU holds
+ * it in {@link Cpu#intLog} only while {@code -d int} is on, and in a {@link DebugControl}
+ * only while {@code -d exec} or {@code -d cpu} is on: with logging off nothing is called and
+ * nothing is checked per instruction.
+ */
+public interface CpuLog {
+    /** What raised an event ({@link #event}). */
+    int SOFTWARE = 0, EXCEPTION = 1, HARDWARE = 2;
+
+    /**
+     * An exception or interrupt about to be delivered: {@code errorCode} -1 when the vector
+     * pushes none; the CPU still holds the state it had before the delivery (CPL, CS:EIP of
+     * the instruction concerned or the next one for a hardware interrupt, CR2 already set for #PF).
+     */
+    void event(Cpu cpu, int vector, int errorCode, int kind);
+
+    /** The interpreter is about to run the first instruction of a basic block at CS:EIP. */
+    void blockEntered(Cpu cpu);
+}
