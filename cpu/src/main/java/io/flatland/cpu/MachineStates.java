@@ -47,7 +47,7 @@ final class MachineStates {
         cpu.sysenterEsp = 0;
         cpu.sysenterEip = 0;
         cpu.miscEnable = Msr.MISC_ENABLE_RESET;
-        cpu.tscOffset = -cpu.icount;                // the TSC restarts from 0
+        cpu.tscOffset = -Msr.timeBase(cpu);         // the TSC restarts from 0
         cpu.halted = false;
         cpu.interruptShadow = false;
     }
