@@ -8,14 +8,19 @@ import io.flatland.cpu.IoDevice;
 /**
  * The minimum of an 8042 keyboard controller (0x60 data, 0x64 status/command) that
  * guests without a keyboard still touch: the status register reports an empty input
- * buffer (so "wait until the controller is ready" loops end) and the system flag; command
+ * buffer (so "wait until the controller is ready" loops end), the system flag and the
+ * keylock switch unlocked; command
  * 0xFE pulses the reset line; 0xD1 writes the output port (bit 0 low = reset, bit 1 drives
  * the A20 gate); 0xDD/0xDF disable/enable A20; 0x20/0x60 read and write the command byte;
  * 0xAA (self test) answers 0x55; 0xAB (interface test) answers 0; 0xD0 reads the output
  * port (0xCF after power-on, as QEMU's). No keyboard is attached.
  */
 public final class KeyboardController implements IoDevice {
-    static final int STATUS_OBF = 0x01, STATUS_SYS = 0x04, STATUS_CMD = 0x08;
+    /**
+     * Bit 4 is the keyboard inhibit (keylock) switch, 1 = not inhibited, as on a PC with the
+     * key unlocked and in QEMU's 8042; with it clear Linux warns "i8042: Warning: Keylock active".
+     */
+    static final int STATUS_OBF = 0x01, STATUS_SYS = 0x04, STATUS_CMD = 0x08, STATUS_UNLOCKED = 0x10;
 
     private final Cpu cpu;
     private int output = -1;        // byte waiting in the output buffer, or -1
@@ -38,7 +43,7 @@ public final class KeyboardController implements IoDevice {
     @Override
     public int in(int port, int size) {
         if (port == 0x64) {
-            return (output >= 0 ? STATUS_OBF : 0) | STATUS_SYS | (lastWasCommand ? STATUS_CMD : 0);
+            return (output >= 0 ? STATUS_OBF : 0) | STATUS_SYS | (lastWasCommand ? STATUS_CMD : 0) | STATUS_UNLOCKED;
         }
         int v = output >= 0 ? output : 0;
         output = -1;

@@ -80,6 +80,7 @@ class SmallDevicesTest {
         KeyboardController k = new KeyboardController(cpu);
         k.attach(io);
         assertEquals(0, io.in(0x64, 1) & 0x02, "input buffer empty");
+        assertEquals(0x10, io.in(0x64, 1) & 0x10, "keylock switch unlocked (Linux warns otherwise)");
         io.out(0x64, 1, 0xAA);
         assertEquals(1, io.in(0x64, 1) & 0x01);
         assertEquals(0x55, io.in(0x60, 1));
