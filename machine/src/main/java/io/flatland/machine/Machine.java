@@ -96,7 +96,7 @@ public final class Machine implements AutoCloseable {
         debugExit.attach(io);
         port92 = new SystemControlPortA(cpu);
         port92.attach(io);
-        kbc = new KeyboardController(cpu);
+        kbc = new KeyboardController(cpu, pic.line(1), pic.line(12));
         kbc.attach(io);
 
         platform = new PcPlatform(clock, pic, pit, rtc, serial);

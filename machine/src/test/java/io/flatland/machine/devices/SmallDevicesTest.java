@@ -11,6 +11,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** isa-debug-exit (QEMU's formula), the POST port, port 0x92 and the 8042's reset command. */
 class SmallDevicesTest {
@@ -86,5 +88,44 @@ class SmallDevicesTest {
         assertEquals(0x55, io.in(0x60, 1));
         io.out(0x64, 1, 0xFE);
         assertEquals(ExitReason.RESET, cpu.exitRequest);
+    }
+
+    /**
+     * What Linux's i8042 probe asks: the auxiliary loop (0xD3) and interface test (0xA9) answer
+     * at once, and auxiliary data raises IRQ 12 when the command byte enables it.
+     */
+    @Test
+    void keyboardControllerLoopsBytesBackAsAuxiliaryData() {
+        boolean[] irq = new boolean[13];
+        KeyboardController k = new KeyboardController(cpu, level -> irq[1] = level, level -> irq[12] = level);
+        k.attach(io);
+        io.out(0x64, 1, 0x60);
+        io.out(0x60, 1, 0x47);                          // command byte: both interrupts enabled
+        io.out(0x64, 1, 0xD3);
+        io.out(0x60, 1, 0x5A);
+        assertEquals(0x21, io.in(0x64, 1) & 0x21, "output full, from the auxiliary port");
+        assertTrue(irq[12] && !irq[1]);
+        assertEquals(0x5A, io.in(0x60, 1));
+        assertFalse(irq[12], "reading the data drops the line");
+        assertEquals(0, io.in(0x64, 1) & 0x21);
+        io.out(0x64, 1, 0x60);
+        io.out(0x60, 1, 0x45);                          // auxiliary interrupt disabled
+        io.out(0x64, 1, 0xD3);
+        io.out(0x60, 1, 0x11);
+        assertFalse(irq[12]);
+        assertEquals(0x11, io.in(0x60, 1));
+        io.out(0x64, 1, 0xD2);
+        io.out(0x60, 1, 0xA5);
+        assertEquals(0x01, io.in(0x64, 1) & 0x21, "keyboard data: bit 5 clear");
+        assertEquals(0xA5, io.in(0x60, 1));
+        io.out(0x64, 1, 0xA9);
+        assertEquals(0x01, io.in(0x64, 1) & 0x01);
+        assertEquals(0x00, io.in(0x60, 1));
+        io.out(0x64, 1, 0xA7);
+        io.out(0x64, 1, 0x20);
+        assertEquals(0x20, io.in(0x60, 1) & 0x20, "auxiliary port disabled in the command byte");
+        io.out(0x64, 1, 0xA8);
+        io.out(0x64, 1, 0x20);
+        assertEquals(0, io.in(0x60, 1) & 0x20);
     }
 }
