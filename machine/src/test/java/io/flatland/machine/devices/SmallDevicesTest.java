@@ -67,6 +67,19 @@ class SmallDevicesTest {
         assertEquals(ExitReason.DEVICE_EXIT, cpu.exitRequest);
     }
 
+    /** Linux writes port 0x80 as an I/O delay, endlessly: the record stops growing, the stop code still works. */
+    @Test
+    void postCodesBeyondTheRecordAreCountedOnly() {
+        PostPort p = new PostPort(cpu);
+        p.attach(io);
+        for (int i = 0; i < PostPort.MAX_RECORDED + 500; i++) io.out(0x80, 1, 0);
+        assertEquals(PostPort.MAX_RECORDED, p.milestones().size());
+        assertEquals(500, p.unrecorded());
+        p.stopAt(0x09);
+        io.out(0x80, 1, 0x09);
+        assertEquals(ExitReason.DEVICE_EXIT, cpu.exitRequest);
+    }
+
     @Test
     void port92Bit0RisingEdgeResets() {
         SystemControlPortA p = new SystemControlPortA(cpu);
