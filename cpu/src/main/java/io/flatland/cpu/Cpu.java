@@ -68,7 +68,7 @@ public final class Cpu {
     public int sysenterCs, sysenterEsp, sysenterEip;
     /** IA32_MISC_ENABLE (0x1A0); bit 0 (fast strings) is set at reset. */
     public long miscEnable = 1;
-    /** Time-stamp counter offset: RDTSC returns icount + tscOffset (deterministic). */
+    /** Time-stamp counter offset: RDTSC returns virtual ns ({@link Platform#nowNs}) + tscOffset (deterministic under --icount). */
     public long tscOffset;
 
     /** Retired instructions since reset; drives virtual time under --icount. */

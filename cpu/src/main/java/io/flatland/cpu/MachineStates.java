@@ -47,7 +47,7 @@ final class MachineStates {
         cpu.sysenterEsp = 0;
         cpu.sysenterEip = 0;
         cpu.miscEnable = Msr.MISC_ENABLE_RESET;
-        cpu.tscOffset = -cpu.icount;                // the TSC restarts from 0
+        cpu.tscOffset = -Msr.timeBase(cpu);         // the TSC restarts from 0
         cpu.halted = false;
         cpu.interruptShadow = false;
     }
@@ -60,12 +60,20 @@ final class MachineStates {
      * Multiboot spec says the OS must load its own GDT before any segment load.
      */
     static void enterFlatProtectedMode(Cpu cpu) {
+        enterFlatProtectedMode(cpu, MULTIBOOT_CS, MULTIBOOT_DS);
+    }
+
+    /**
+     * The same state with other selectors in the segment registers (the Linux 32-bit boot
+     * protocol wants CS 0x10 and data 0x18); the caller's GDT must describe them as flat.
+     */
+    static void enterFlatProtectedMode(Cpu cpu, int codeSelector, int dataSelector) {
         cpu.mmu.setCr0(ControlRegisters.CR0_PE | ControlRegisters.CR0_ET);
         cpu.mmu.setCr4(0);
         cpu.setCpl(0);
         Flags.set(cpu, 2);
-        for (int s = 0; s < 6; s++) Segments.setCache(cpu, s, MULTIBOOT_DS, 0, -1, FLAT_DATA_ATTR);
-        Segments.setCache(cpu, Cpu.CS, MULTIBOOT_CS, 0, -1, FLAT_CODE_ATTR);
+        for (int s = 0; s < 6; s++) Segments.setCache(cpu, s, dataSelector, 0, -1, FLAT_DATA_ATTR);
+        Segments.setCache(cpu, Cpu.CS, codeSelector, 0, -1, FLAT_CODE_ATTR);
         // The BIOS left its real-mode IVT in IDTR; QEMU's kernel sees base 0, limit 0x3FF.
         cpu.idtBase = 0;
         cpu.idtLimit = 0x3FF;

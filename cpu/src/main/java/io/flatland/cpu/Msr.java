@@ -17,7 +17,11 @@ final class Msr {
     /** IA32_MISC_ENABLE after reset: fast-string operations enabled (bit 0), as QEMU reports. */
     static final long MISC_ENABLE_RESET = 1;
 
-    static long tsc(Cpu cpu) { return cpu.icount + cpu.tscOffset; }
+    /** The time-stamp counter: virtual nanoseconds (see {@link Platform#nowNs}) plus the offset WRMSR set. */
+    static long tsc(Cpu cpu) { return timeBase(cpu) + cpu.tscOffset; }
+
+    /** What the TSC counts: the platform's virtual time, or retired instructions for a CPU without one (tests). */
+    static long timeBase(Cpu cpu) { return cpu.platform == null ? cpu.icount : cpu.platform.nowNs(cpu); }
 
     static void rdmsr(Cpu cpu) {
         Privilege.requireCpl0(cpu);
@@ -42,7 +46,7 @@ final class Msr {
         Privilege.requireCpl0(cpu);
         long v = (cpu.reg[Cpu.EAX] & 0xFFFFFFFFL) | (long) cpu.reg[Cpu.EDX] << 32;
         switch (cpu.reg[Cpu.ECX]) {
-            case IA32_TIME_STAMP_COUNTER -> cpu.tscOffset = v - cpu.icount;
+            case IA32_TIME_STAMP_COUNTER -> cpu.tscOffset = v - timeBase(cpu);
             case IA32_SYSENTER_CS -> cpu.sysenterCs = (int) v & 0xFFFF;
             case IA32_SYSENTER_ESP -> cpu.sysenterEsp = (int) v;
             case IA32_SYSENTER_EIP -> cpu.sysenterEip = (int) v;

@@ -22,4 +22,14 @@ public interface Platform {
      * next timer event (and service it). Returns false if no event can ever wake the CPU.
      */
     boolean idle(Cpu cpu);
+
+    /**
+     * Virtual time in nanoseconds, the time the timers count. The time-stamp counter ticks
+     * with it (at 1 GHz), as QEMU's TSC follows its virtual clock: a TSC counting retired
+     * instructions would run at the emulator's speed, and a kernel calibrating it against the
+     * PIT would see a CPU of a few MHz whose clock drifts as the speed changes.
+     */
+    default long nowNs(Cpu cpu) {
+        return cpu.icount;
+    }
 }

@@ -35,6 +35,11 @@ public final class SystemOps {
      */
     public static void enterFlatProtectedMode(Cpu cpu) { MachineStates.enterFlatProtectedMode(cpu); }
 
+    /** As {@link #enterFlatProtectedMode(Cpu)} with the given CS and data selectors (flat in the caller's GDT). */
+    public static void enterFlatProtectedMode(Cpu cpu, int codeSelector, int dataSelector) {
+        MachineStates.enterFlatProtectedMode(cpu, codeSelector, dataSelector);
+    }
+
     // ---- segments ----
 
     /** MOV Sreg, POP Sreg, LDS/LES/LFS/LGS/LSS: real-mode or protected-mode load with all checks. Not CS. */

@@ -71,6 +71,24 @@ class SystemInstructionTest {
         assertEquals(1, cpu.reg[Cpu.EDX]);
     }
 
+    /** The TSC counts the platform's virtual nanoseconds, so it keeps pace with the timers (and across HLT). */
+    @Test void tscFollowsThePlatformClockNotRetiredInstructions() {
+        long[] now = {5_000};
+        cpu.platform = new Platform() {
+            @Override public boolean interruptPending() { return false; }
+            @Override public int acknowledgeInterrupt() { return 0; }
+            @Override public void service(Cpu c) { }
+            @Override public boolean idle(Cpu c) { return false; }
+            @Override public long nowNs(Cpu c) { return now[0]; }
+        };
+        SystemOps.reset(cpu);                             // the TSC restarts from 0 at the platform's time
+        cpu.icount += 10;
+        now[0] += 3_000_000;                              // a halt skipped 3 ms
+        SystemOps.rdtsc(cpu);
+        assertEquals(3_000_000, cpu.reg[Cpu.EAX]);
+        assertEquals(0, cpu.reg[Cpu.EDX]);
+    }
+
     @Test void rdtscAtRing3FaultsOnlyWithTsd() {
         SystemOps.movToCr(cpu, 4, ControlRegisters.CR4_TSD);
         m.enterRing3(0x401000, 0x7000, 0x202);

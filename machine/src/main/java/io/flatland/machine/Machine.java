@@ -2,7 +2,6 @@ package io.flatland.machine;
 
 import io.flatland.cpu.Cpu;
 import io.flatland.cpu.ExitReason;
-import io.flatland.cpu.Flags;
 import io.flatland.cpu.SystemOps;
 import io.flatland.cpu.UnimplementedFeature;
 import io.flatland.machine.devices.CmosRtc;
@@ -19,7 +18,9 @@ import io.flatland.machine.devices.SystemControlPortB;
 import io.flatland.machine.devices.Wiring;
 import io.flatland.machine.loader.BadImageException;
 import io.flatland.machine.log.LogItems;
-import io.flatland.machine.loader.BootImage;
+import io.flatland.machine.loader.GuestBoot;
+import io.flatland.machine.loader.LinuxLoader;
+import io.flatland.machine.loader.LinuxSetupHeader;
 import io.flatland.machine.loader.MultibootLoader;
 import io.flatland.cpu.IoBus;
 import io.flatland.mmu.GuestLog;
@@ -60,7 +61,7 @@ public final class Machine implements AutoCloseable {
     /** Every device, in the order they are attached and reset. */
     private final List<Device> devices;
     private final PcPlatform platform;
-    private final BootImage image;
+    private final GuestBoot image;
     private ExecutionEngine engine;
     private MachineDebugger debugger;
     private final long hostStartNanos = System.nanoTime();
@@ -68,8 +69,8 @@ public final class Machine implements AutoCloseable {
 
     public Machine(MachineConfig config) throws BadImageException {
         this.config = config;
-        this.image = MultibootLoader.prepare(config.kernel, config.kernelName, config.append, config.modules, config.ramBytes);
-        this.ram = new PhysicalMemory(image.memoryMap.below4g(), new MmioBus());
+        this.image = prepareBoot(config);
+        this.ram = new PhysicalMemory(image.memoryMap().below4g(), new MmioBus());
         this.mmu = new Mmu(ram);
         this.io = new IoBus();
         this.cpu = new Cpu(mmu, io);
@@ -81,7 +82,7 @@ public final class Machine implements AutoCloseable {
         long rtcBase = config.rtcEpochSeconds != null ? config.rtcEpochSeconds
                 : config.icount ? 946_684_800L : System.currentTimeMillis() / 1000;
         CmosRtc rtc = new CmosRtc(clock, rtcBase);
-        rtc.setMemorySize(image.memoryMap.below4g(), image.memoryMap.above4g());
+        rtc.setMemorySize(image.memoryMap().below4g(), image.memoryMap().above4g());
         rtc.setPcConfiguration();
         post = new PostPort();
         debugExit = new DebugExit();
@@ -102,34 +103,31 @@ public final class Machine implements AutoCloseable {
         boot();
     }
 
+    /** A Linux bzImage (the "HdrS" signature) boots by the Linux boot protocol, anything else by Multiboot. */
+    private static GuestBoot prepareBoot(MachineConfig config) throws BadImageException {
+        if (!LinuxSetupHeader.isLinux(config.kernel)) {
+            return MultibootLoader.prepare(config.kernel, config.kernelName, config.append, config.modules, config.ramBytes);
+        }
+        if (config.modules.size() > 1) throw new BadImageException("a Linux kernel takes one -initrd file");
+        MultibootLoader.Module initrd = config.modules.isEmpty() ? null : config.modules.get(0);
+        return LinuxLoader.prepare(config.kernel, config.append, initrd == null ? null : initrd.data(),
+                initrd == null ? null : new String(initrd.commandLine(), java.nio.charset.StandardCharsets.UTF_8),
+                config.ramBytes);
+    }
+
     /**
      * Power-on (or reset) of the CPU, then what QEMU's firmware does for -kernel: load the
-     * kernel and leave the CPU in the state its Multiboot option ROM leaves.
+     * kernel and leave the CPU in the state its option ROM (Multiboot or Linux) leaves.
      */
     private void boot() {
         if (config.log != null) config.log.cpuReset(cpu, (resets == 0 ? "power-on" : "reset " + resets) + " (CPU 0), state before:");
         SystemOps.reset(cpu);
         mmu.setA20(true);              // a reset enables A20 again (QEMU's CPU reset does)
-        MultibootLoader.load(image, ram, serial.presentBases());
-        SystemOps.enterFlatProtectedMode(cpu);
-        int[] r = cpu.reg;
-        r[Cpu.EAX] = MultibootLoader.BOOTLOADER_MAGIC;
-        r[Cpu.EBX] = image.infoAddress();
-        r[Cpu.ECX] = image.entry;
-        r[Cpu.EDX] = image.initialEdx();
-        r[Cpu.ESI] = 0;
-        r[Cpu.EDI] = BootImage.INITIAL_EDI;
-        r[Cpu.EBP] = 0;
-        r[Cpu.ESP] = BootImage.INITIAL_ESP;
-        cpu.eip = image.entry;
-        Flags.set(cpu, 0x6);           // PF set, IF clear: what the ROM's last instructions leave
-        cpu.gdtBase = BootImage.GDT_BASE;
-        cpu.gdtLimit = BootImage.GDT_LIMIT;
-        cpu.idtBase = 0;
-        cpu.idtLimit = 0x3FF;
+        image.load(ram, serial.presentBases());
+        image.enter(cpu);
         engine = ExecutionEngine.create(config.accel, cpu);
         platform.schedule(cpu);
-        if (config.log != null) config.log.cpuReset(cpu, "state after reset and the Multiboot loader:");
+        if (config.log != null) config.log.cpuReset(cpu, "state after reset and the boot loader (Multiboot or Linux):");
     }
 
     /** A reset (port 0x92, 8042 0xFE, triple fault): devices to power-on state, then the same kernel again. */
@@ -275,7 +273,7 @@ public final class Machine implements AutoCloseable {
 
     public MachineConfig config() { return config; }
 
-    public BootImage bootImage() { return image; }
+    public GuestBoot bootImage() { return image; }
 
     /** POST codes written so far, in order. */
     public List<PostPort.Milestone> milestones() { return post.milestones(); }

@@ -127,6 +127,9 @@ public final class MachineConfig {
             return this;
         }
 
+        /** The kernel image set so far (null before {@link #kernel}). */
+        public byte[] kernelImage() { return kernel; }
+
         /** Adds one boot module: {@code commandLine} is its whole Multiboot string (file name first), in UTF-8. */
         public Builder module(String commandLine, byte[] data) {
             modules.add(new MultibootLoader.Module(commandLine, data));

@@ -104,6 +104,12 @@ public final class PcPlatform implements Platform {
         cpu.nextEventAt = cpu.icount;
     }
 
+    /** The virtual clock's time: what the TSC counts. */
+    @Override
+    public long nowNs(Cpu cpu) {
+        return clock.nowNs();
+    }
+
     /**
      * HLT with IF=1: wait (real time) or skip (icount) to the next event that raises an
      * interrupt. Returns false when nothing that is armed and unmasked can ever wake the CPU.

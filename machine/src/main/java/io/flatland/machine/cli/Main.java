@@ -11,6 +11,7 @@ import io.flatland.machine.log.GuestLogger;
 import io.flatland.machine.loader.BadImageException;
 import io.flatland.machine.loader.ImageFile;
 import io.flatland.machine.loader.InitrdOption;
+import io.flatland.machine.loader.LinuxSetupHeader;
 
 import java.io.BufferedOutputStream;
 import java.io.FileOutputStream;
@@ -118,7 +119,15 @@ public final class Main {
                             ByteStrings.display(o.kernel), o.ramBytes));
             if (o.append != null) b.append(ByteStrings.bytes(o.append));
             // QEMU boots an empty -initrd "" without modules.
-            if (o.initrd != null && !o.initrd.isEmpty()) modules(b, o.initrd, o.ramBytes, cwd);
+            if (o.initrd != null && !o.initrd.isEmpty()) {
+                if (LinuxSetupHeader.isLinux(b.kernelImage())) {
+                    // For Linux, QEMU 7.2 opens the whole -initrd value as one file name (no comma lists).
+                    b.module(ByteStrings.bytes(o.initrd), ImageFile.read(ByteStrings.path(cwd, o.initrd), "initrd",
+                            ByteStrings.display(o.initrd), o.ramBytes));
+                } else {
+                    modules(b, o.initrd, o.ramBytes, cwd);
+                }
+            }
             return boot(o, b, in, out, err, cwd).exitStatus();
         } catch (UsageException | BadImageException e) {
             err.println("flatland: " + e.getMessage());

@@ -1,5 +1,8 @@
 package io.flatland.machine.loader;
 
+import io.flatland.cpu.Cpu;
+import io.flatland.cpu.Flags;
+import io.flatland.cpu.SystemOps;
 import io.flatland.mmu.PhysicalMemory;
 
 import java.util.List;
@@ -8,7 +11,7 @@ import java.util.List;
  * A prepared Multiboot boot: what to write where in RAM and where to start. Kept by the
  * machine so that a reset can load the same kernel again, as QEMU's option ROM does.
  */
-public final class BootImage {
+public final class BootImage implements GuestBoot {
     /** {@code length} bytes of {@code data} from {@code offset}, to be copied to physical {@code address}. */
     record Chunk(long address, byte[] data, int offset, int length) { }
 
@@ -62,15 +65,39 @@ public final class BootImage {
         return (memoryMap.memUpperKiB() & 0xFFFF0000) | 0x511;
     }
 
+    @Override
+    public E820Map memoryMap() { return memoryMap; }
+
+    @Override
+    public void load(PhysicalMemory ram, int[] comBases) { writeTo(ram, comBases); }
+
+    /**
+     * The state QEMU's Multiboot option ROM leaves: EAX the boot loader magic, EBX the info
+     * structure, its GDT loaded, the other registers as observed on QEMU 7.2.
+     */
+    @Override
+    public void enter(Cpu cpu) {
+        SystemOps.enterFlatProtectedMode(cpu);
+        int[] r = cpu.reg;
+        r[Cpu.EAX] = MultibootLoader.BOOTLOADER_MAGIC;
+        r[Cpu.EBX] = infoAddress();
+        r[Cpu.ECX] = entry;
+        r[Cpu.EDX] = initialEdx();
+        r[Cpu.ESI] = 0;
+        r[Cpu.EDI] = INITIAL_EDI;
+        r[Cpu.EBP] = 0;
+        r[Cpu.ESP] = INITIAL_ESP;
+        cpu.eip = entry;
+        Flags.set(cpu, 0x6);           // PF set, IF clear: what the ROM's last instructions leave
+        cpu.gdtBase = GDT_BASE;
+        cpu.gdtLimit = GDT_LIMIT;
+        cpu.idtBase = 0;
+        cpu.idtLimit = 0x3FF;
+    }
+
     /** @param comBases the I/O bases of the serial ports that exist, in COM order */
     void writeTo(PhysicalMemory ram, int[] comBases) {
-        // A few BIOS data area words SeaBIOS sets that kernels are known to read: the serial
-        // ports it found (listed without gaps, and counted in bits 9-11 of the equipment
-        // word), the EBDA segment and the base memory size in KiB.
-        for (int i = 0; i < 4; i++) ram.write16(0x400 + 2 * i, i < comBases.length ? comBases[i] : 0);
-        ram.write16(0x410, ram.read16(0x410) & ~0x0E00 | Math.min(comBases.length, 4) << 9);
-        ram.write16(0x40E, 0x9FC0);
-        ram.write16(0x413, memoryMap.memLowerKiB());
+        BiosDataArea.write(ram, comBases, memoryMap.memLowerKiB());
         for (int i = 0; i < GDT.length; i++) {
             ram.write32(GDT_BASE + 8 * i, (int) GDT[i]);
             ram.write32(GDT_BASE + 8 * i + 4, (int) (GDT[i] >>> 32));

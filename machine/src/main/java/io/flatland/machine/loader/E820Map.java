@@ -53,6 +53,9 @@ public final class E820Map {
 
     public long above4g() { return above4g; }
 
+    /** End of the usable RAM above 1 MiB and below 4 GiB: where SeaBIOS's high tables begin. */
+    public long lowRamEnd() { return below4g - HIGH_TABLES; }
+
     /** Multiboot mem_lower in KiB: what int 12h reports under SeaBIOS (memory below the EBDA). */
     public int memLowerKiB() { return 0x9FC00 / 1024; }
 

@@ -93,6 +93,27 @@ class MainTest {
     }
 
     @Test
+    void badLinuxImagesAreRefused() throws IOException {
+        // mov al, [esi + 0x21C] (ramdisk_size, low byte); out 0xF4, al: the initrd's size, from boot_params
+        byte[] pm = {(byte) 0x8A, (byte) 0x86, 0x1C, 0x02, 0, 0, (byte) 0xE6, (byte) 0xF4, (byte) 0xF4};
+        byte[] k = TestImages.bzImage(0x20F, 4, pm);
+        write("old.bz", TestImages.bzImage(0x201, 4, pm));
+        assertBad("-kernel", "old.bz");
+        assertTrue(err.contains("2.01 is too old"), err);
+        write("cut.bz", Arrays.copyOf(k, 1500));
+        assertBad("-kernel", "cut.bz");
+        assertTrue(err.contains("truncated"), err);
+        write("good.bz", k);
+        write("huge.img", new byte[(7 << 20) + 12345]);
+        assertBad("-kernel", "good.bz", "-initrd", "huge.img", "-m", "8");
+        assertTrue(err.contains("initrd 'huge.img'") && err.contains("too large"), err);
+        assertBad("-kernel", "good.bz", "-initrd", "missing.img");
+        // QEMU 7.2 takes a Linux -initrd as one file name, commas included (no module list).
+        write("a,b", new byte[21]);
+        assertEquals((21 << 1 | 1) & 0xFF, run("-kernel", "good.bz", "-initrd", "a,b", "-accel", "interp"), err);
+    }
+
+    @Test
     void imagesLargerThanRamAreRefusedBeforeTheyAreRead() throws IOException {
         long t0 = System.nanoTime();
         assertBad("-kernel", "/dev/zero");                      // endless: read only up to the RAM size

@@ -6,6 +6,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * isa-debug-exit (QEMU's formula), the POST port, port 0x92 and the 8042's reset command, with
@@ -68,6 +70,19 @@ class SmallDevicesTest {
         assertEquals(ExitReason.DEVICE_EXIT, exitRequest);
     }
 
+    /** Linux writes port 0x80 as an I/O delay, endlessly: the record stops growing, the stop code still works. */
+    @Test
+    void postCodesBeyondTheRecordAreCountedOnly() {
+        PostPort p = new PostPort();
+        p.attach(wiring);
+        for (int i = 0; i < PostPort.MAX_RECORDED + 500; i++) io.out(0x80, 1, 0);
+        assertEquals(PostPort.MAX_RECORDED, p.milestones().size());
+        assertEquals(500, p.unrecorded());
+        p.stopAt(0x09);
+        io.out(0x80, 1, 0x09);
+        assertEquals(ExitReason.DEVICE_EXIT, exitRequest);
+    }
+
     @Test
     void port92Bit0RisingEdgeResets() {
         SystemControlPortA p = new SystemControlPortA();
@@ -86,16 +101,58 @@ class SmallDevicesTest {
         KeyboardController k = new KeyboardController();
         k.attach(wiring);
         assertEquals(0, io.in(0x64, 1) & 0x02, "input buffer empty");
+        assertEquals(0x10, io.in(0x64, 1) & 0x10, "keylock switch unlocked (Linux warns otherwise)");
         io.out(0x64, 1, 0xAA);
         assertEquals(1, io.in(0x64, 1) & 0x01);
         assertEquals(0x55, io.in(0x60, 1));
         io.out(0x64, 1, 0xDD);
         assertEquals(Boolean.FALSE, a20, "0xDD disables A20");
         assertEquals(java.util.List.of(), guestErrors);
-        io.out(0x64, 1, 0xA7);                       // disable the mouse port: not modelled
-        assertEquals(java.util.List.of("8042: command a7 is not implemented, ignored"), guestErrors);
+        io.out(0x64, 1, 0xC0);                       // read the input port: not modelled
+        assertEquals(java.util.List.of("8042: command c0 is not implemented, ignored"), guestErrors);
         io.out(0x64, 1, 0xFE);
         assertEquals(ExitReason.RESET, exitRequest);
         assertEquals(1, guestErrors.size(), "a reset pulse is no error");
+    }
+
+    /**
+     * What Linux's i8042 probe asks: the auxiliary loop (0xD3) and interface test (0xA9) answer
+     * at once, and auxiliary data raises IRQ 12 when the command byte enables it.
+     */
+    @Test
+    void keyboardControllerLoopsBytesBackAsAuxiliaryData() {
+        boolean[] irq = new boolean[13];
+        KeyboardController k = new KeyboardController();
+        InterruptLine kbd = level -> irq[1] = level, aux = level -> irq[12] = level;
+        k.attach(new Wiring(io, line -> line == KeyboardController.IRQ_KBD ? kbd
+                : line == KeyboardController.IRQ_AUX ? aux : InterruptLine.NONE, wiring.control()));
+        io.out(0x64, 1, 0x60);
+        io.out(0x60, 1, 0x47);                          // command byte: both interrupts enabled
+        io.out(0x64, 1, 0xD3);
+        io.out(0x60, 1, 0x5A);
+        assertEquals(0x21, io.in(0x64, 1) & 0x21, "output full, from the auxiliary port");
+        assertTrue(irq[12] && !irq[1]);
+        assertEquals(0x5A, io.in(0x60, 1));
+        assertFalse(irq[12], "reading the data drops the line");
+        assertEquals(0, io.in(0x64, 1) & 0x21);
+        io.out(0x64, 1, 0x60);
+        io.out(0x60, 1, 0x45);                          // auxiliary interrupt disabled
+        io.out(0x64, 1, 0xD3);
+        io.out(0x60, 1, 0x11);
+        assertFalse(irq[12]);
+        assertEquals(0x11, io.in(0x60, 1));
+        io.out(0x64, 1, 0xD2);
+        io.out(0x60, 1, 0xA5);
+        assertEquals(0x01, io.in(0x64, 1) & 0x21, "keyboard data: bit 5 clear");
+        assertEquals(0xA5, io.in(0x60, 1));
+        io.out(0x64, 1, 0xA9);
+        assertEquals(0x01, io.in(0x64, 1) & 0x01);
+        assertEquals(0x00, io.in(0x60, 1));
+        io.out(0x64, 1, 0xA7);
+        io.out(0x64, 1, 0x20);
+        assertEquals(0x20, io.in(0x60, 1) & 0x20, "auxiliary port disabled in the command byte");
+        io.out(0x64, 1, 0xA8);
+        io.out(0x64, 1, 0x20);
+        assertEquals(0, io.in(0x60, 1) & 0x20);
     }
 }

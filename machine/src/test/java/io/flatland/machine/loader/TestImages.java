@@ -30,6 +30,33 @@ public final class TestImages {
         return b.array();
     }
 
+    /**
+     * A bzImage as Documentation/x86/boot.rst describes it: {@code setupSects} + 1 sectors of
+     * real-mode part (boot sector with the setup header at 0x1F1), then {@code pm}, the
+     * protected-mode kernel; LOADED_HIGH set, code32_start 0x100000, initrd_addr_max
+     * 0x7FFFFFFF, syssize covering {@code pm}.
+     */
+    public static byte[] bzImage(int version, int setupSects, byte[] pm) {
+        int setup = ((setupSects == 0 ? 4 : setupSects) + 1) * 512;      // 0 means 4
+        byte[] k = new byte[setup + (pm.length + 15) / 16 * 16];          // padded to 16 bytes, as the kernel's build does
+        k[0x1F1] = (byte) setupSects;
+        put32(k, 0x1F4, (pm.length + 15) / 16);
+        k[0x1FE] = 0x55;
+        k[0x1FF] = (byte) 0xAA;
+        k[0x200] = (byte) 0xEB;                   // jmp short over the header, which ends at 0x202 + 0x66
+        k[0x201] = 0x66;
+        put32(k, 0x202, 0x53726448);             // "HdrS"
+        k[0x206] = (byte) version;
+        k[0x207] = (byte) (version >> 8);
+        k[0x211] = 0x01;                          // LOADED_HIGH
+        put32(k, 0x214, 0x100000);
+        put32(k, 0x22C, 0x7FFFFFFF);
+        put32(k, 0x238, 2047);
+        k[0x270] = 0x5A;                          // setup code past the header's end (0x268): not part of boot_params
+        System.arraycopy(pm, 0, k, setup, pm.length);
+        return k;
+    }
+
     public static void put32(byte[] a, int off, int v) {
         a[off] = (byte) v;
         a[off + 1] = (byte) (v >> 8);

@@ -1,0 +1,20 @@
+package io.flatland.machine.loader;
+
+import io.flatland.cpu.Cpu;
+import io.flatland.mmu.PhysicalMemory;
+
+/**
+ * A prepared {@code -kernel} boot (Multiboot or Linux): what the firmware writes into RAM and
+ * how it leaves the CPU. Kept by the machine so that a reset boots the same kernel again, as
+ * QEMU's option ROMs do.
+ */
+public interface GuestBoot {
+    /** The memory map the guest is told about; also sizes the machine's RAM. */
+    E820Map memoryMap();
+
+    /** Writes the image into RAM (again, after a reset); {@code comBases} are the serial ports present. */
+    void load(PhysicalMemory ram, int[] comBases);
+
+    /** Leaves a freshly reset CPU in the hand-over state: registers, segments, descriptor tables. */
+    void enter(Cpu cpu);
+}
