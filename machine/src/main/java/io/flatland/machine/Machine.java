@@ -127,7 +127,7 @@ public final class Machine implements AutoCloseable {
         image.enter(cpu);
         engine = ExecutionEngine.create(config.accel, cpu);
         platform.schedule(cpu);
-        if (config.log != null) config.log.cpuReset(cpu, "state after reset and the boot loader (Multiboot or Linux):");
+        if (config.log != null) config.log.cpuReset(cpu, "state after reset and the " + image.loaderName() + " loader:");
     }
 
     /** A reset (port 0x92, 8042 0xFE, triple fault): devices to power-on state, then the same kernel again. */

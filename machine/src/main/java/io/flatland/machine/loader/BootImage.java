@@ -112,4 +112,7 @@ public final class BootImage implements GuestBoot {
         ram.fill(bufStart, end - bufStart, 0);
         for (Chunk c : chunks) ram.load(c.address(), c.data(), c.offset(), c.length());
     }
+
+    @Override
+    public String loaderName() { return "Multiboot"; }
 }

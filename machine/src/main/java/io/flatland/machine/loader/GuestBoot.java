@@ -17,4 +17,7 @@ public interface GuestBoot {
 
     /** Leaves a freshly reset CPU in the hand-over state: registers, segments, descriptor tables. */
     void enter(Cpu cpu);
+
+    /** Which boot protocol this is, for logs ("Multiboot", "Linux"). */
+    String loaderName();
 }

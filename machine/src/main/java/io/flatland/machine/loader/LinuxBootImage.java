@@ -73,4 +73,7 @@ public final class LinuxBootImage implements GuestBoot {
         cpu.idtBase = 0;
         cpu.idtLimit = 0;
     }
+
+    @Override
+    public String loaderName() { return "Linux"; }
 }
