@@ -19,6 +19,8 @@ public final class PostPort implements IoDevice, Device {
     private final List<Milestone> milestones = new ArrayList<>();
     private int stopAt = -1;
     private boolean stopHit;
+    /** Told of each write (null: nobody asked; the machine's listeners). */
+    public java.util.function.Consumer<Milestone> onWrite;
 
     @Override
     public void attach(Wiring w) {
@@ -49,7 +51,9 @@ public final class PostPort implements IoDevice, Device {
     @Override
     public void out(int port, int size, int value) {
         int code = value & 0xFF;
-        milestones.add(new Milestone(code, control.instructionCount(), System.nanoTime()));
+        Milestone m = new Milestone(code, control.instructionCount(), System.nanoTime());
+        milestones.add(m);
+        if (onWrite != null) onWrite.accept(m);
         if (code == stopAt) {
             stopHit = true;
             control.requestExit(ExitReason.DEVICE_EXIT);
