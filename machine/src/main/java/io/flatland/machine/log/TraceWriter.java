@@ -16,7 +16,7 @@ import java.nio.charset.StandardCharsets;
  * exc v=0e e=0006 cpl=3 IP=001b:080486b0 CR2=efff0000
  * sw v=20 e=---- cpl=3 IP=001b:0804d4f0
  * hw v=20 e=---- cpl=0 IP=0008:f0401234
- * post 07 icount=1005108
+ * post 07 icount=1000154
  * </pre>
  * (IP as {@code -d int} gives it: the instruction concerned, or the next one for a hardware
  * interrupt; no instruction count on deliveries, which translated regions update only at their
