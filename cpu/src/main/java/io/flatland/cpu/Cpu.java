@@ -92,6 +92,12 @@ public final class Cpu {
     /** {@code -d int}: every exception and interrupt delivered (null: off, the usual case). */
     public CpuLog intLog;
 
+    /**
+     * {@code -d in_asm}: each instruction decoded for execution ({@link Interpreter}, on the
+     * decode-cache miss) and each region the JIT scans (null: off, the usual case).
+     */
+    public CpuLog asmLog;
+
     /** Set by devices (or the CPU itself) to make the run loop return. */
     public volatile ExitReason exitRequest = ExitReason.NONE;
     public String exitMessage;

@@ -2,7 +2,9 @@ package io.flatland.cpu;
 
 /**
  * The CPU's side of QEMU-style {@code -d} logging, implemented by the machine. The CPU holds
- * it in {@link Cpu#intLog} only while {@code -d int} is on, and in a {@link DebugControl}
+ * it in {@link Cpu#intLog} only while {@code -d int} is on, in {@link Cpu#asmLog} only while
+ * {@code -d in_asm} is on (a test on the decode-cache miss and the JIT's region scan, both
+ * slow paths), and in a {@link DebugControl}
  * only while {@code -d exec} or {@code -d cpu} is on: with logging off nothing is called and
  * nothing is checked per instruction.
  */
@@ -19,4 +21,17 @@ public interface CpuLog {
 
     /** The interpreter is about to run the first instruction of a basic block at CS:EIP. */
     void blockEntered(Cpu cpu);
+
+    /**
+     * {@code -d in_asm}: the interpreter decoded {@code in} at CS:{@code eip} for execution (a
+     * decode-cache miss: the first time, or again after its page was written). Instructions
+     * arrive in execution order; a basic block's are consecutive.
+     */
+    default void decoded(Cpu cpu, int eip, Insn in) { }
+
+    /**
+     * {@code -d in_asm}: the JIT scanned a region for translation: {@code count} instructions,
+     * {@code insns.get(i)} at CS:{@code eips[i]}.
+     */
+    default void regionScanned(Cpu cpu, int[] eips, java.util.List<Insn> insns, int count) { }
 }

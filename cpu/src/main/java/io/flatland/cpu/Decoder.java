@@ -19,8 +19,14 @@ public final class Decoder {
         Cpu cpu;
         int lin;
         int pos;
+        /** Bytes to decode from instead of the CPU (the disassembler); null when decoding for execution. */
+        byte[] code;
 
         int next() {
+            if (code != null) {
+                if (pos >= MAX_LENGTH || lin + pos >= code.length) throw new Truncated();
+                return code[lin + pos++] & 0xFF;
+            }
             if (pos >= MAX_LENGTH) throw cpu.fault(13, 0);
             return cpu.readLin8(lin + pos++);
         }
@@ -28,14 +34,40 @@ public final class Decoder {
 
     private static final ThreadLocal<Fetch> FETCH = ThreadLocal.withInitial(Fetch::new);
 
+    /** Thrown by {@link #decode(byte[], int, boolean, Insn)} when the bytes end inside an instruction (or pass 15). */
+    public static final class Truncated extends RuntimeException {
+        Truncated() { super(null, null, false, false); }
+    }
+
     /** Decodes the instruction at linear address {@code lin} into {@code in} for the CPU's current mode. */
     public static void decode(Cpu cpu, int lin, Insn in) {
         Fetch f = FETCH.get();
         f.cpu = cpu;
+        f.code = null;
         f.lin = lin;
         f.pos = 0;
+        decode(f, cpu.code32, in);
+    }
+
+    /**
+     * Decodes the instruction at {@code code[off]} (the disassembler's entry: the same tables and
+     * code path as execution, no CPU). Throws {@link Truncated} if the bytes end first.
+     */
+    public static void decode(byte[] code, int off, boolean code32, Insn in) {
+        Fetch f = FETCH.get();
+        f.cpu = null;
+        f.code = code;
+        f.lin = off;
+        f.pos = 0;
+        try {
+            decode(f, code32, in);
+        } finally {
+            f.code = null;
+        }
+    }
+
+    private static void decode(Fetch f, boolean code32, Insn in) {
         in.clear();
-        boolean code32 = cpu.code32;
         in.code32 = code32;
         boolean o32 = code32, a32 = code32;
         int b;
@@ -58,6 +90,7 @@ public final class Decoder {
         }
         int opcode = b;
         if (b == 0x0F) opcode = 0x100 | f.next();
+        in.opcode = opcode;
         in.o32 = o32;
         in.a32 = a32;
         int e = ENTRY[opcode];

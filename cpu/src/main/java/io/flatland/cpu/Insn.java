@@ -11,6 +11,8 @@ public final class Insn {
     public int op;
     /** The operation's semantics (Exec.handler(op)), chosen when the instruction is decoded. */
     public Exec.Handler handler;
+    /** The opcode as {@link OpcodeTable} indexes it: 0x00-0xFF, or 0x100 | the byte after 0x0F. */
+    public int opcode;
     /** Sub-operation: ALU kind, condition code, shift kind, segment, source size... */
     public int sub;
     /** Length in bytes, prefixes included. */
@@ -48,7 +50,7 @@ public final class Insn {
     public Translation entry;
 
     void clear() {
-        op = 0; sub = 0; len = 0; size = 0; o32 = false; a32 = false; code32 = false;
+        op = 0; opcode = 0; sub = 0; len = 0; size = 0; o32 = false; a32 = false; code32 = false;
         seg = Cpu.DS; segOverride = false; rep = 0; lock = false;
         hasModrm = false; mem = false; mod = 0; reg = 0; rm = 0;
         base = -1; index = -1; scale = 0; disp = 0; imm = 0; imm2 = 0;

@@ -300,6 +300,7 @@ public final class Interpreter {
                 || c.cpl != seenCpl || c.segBase[Cpu.CS] != seenCsBase) {
             if (!enterPage(lin)) {
                 Decoder.decode(c, lin, scratch);   // not RAM (ROM/MMIO): decode every time
+                if (c.asmLog != null) c.asmLog.decoded(c, eip, scratch);
                 return scratch;
             }
         }
@@ -330,11 +331,15 @@ public final class Interpreter {
     private Insn decodeInto(int lin, int off) {
         if (off > 0x1000 - Decoder.MAX_LENGTH) {
             Decoder.decode(cpu, lin, scratch);
-            if (off + scratch.len > 0x1000) return scratch;   // straddles a page: never cached
+            if (off + scratch.len > 0x1000) {   // straddles a page: never cached
+                if (cpu.asmLog != null) cpu.asmLog.decoded(cpu, lin - cpu.segBase[Cpu.CS], scratch);
+                return scratch;
+            }
         }
         Insn in = new Insn();
         Decoder.decode(cpu, lin, in);
         codePage[off] = in;
+        if (cpu.asmLog != null) cpu.asmLog.decoded(cpu, lin - cpu.segBase[Cpu.CS], in);
         return in;
     }
 }

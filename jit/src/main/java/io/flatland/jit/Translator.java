@@ -60,6 +60,7 @@ final class Translator {
         long t0 = System.nanoTime();
         BlockScanner.Scan s = BlockScanner.scan(cpu, eip, lin, useEmitters && REGIONS, roots);
         scanNanos += System.nanoTime() - t0;
+        if (cpu.asmLog != null && s.size() > 0) cpu.asmLog.regionScanned(cpu, s.eips, s.insns, s.size());
         return s;
     }
 

@@ -1,6 +1,8 @@
 package io.flatland.machine;
 
 import io.flatland.cpu.Cpu;
+import io.flatland.cpu.CpuLog;
+import io.flatland.cpu.DebugControl;
 import io.flatland.cpu.ExitReason;
 import io.flatland.cpu.SystemOps;
 import io.flatland.cpu.UnimplementedFeature;
@@ -143,6 +145,60 @@ public final class Machine implements AutoCloseable {
         @Override public void guestError(String what) { if (guestErrors != null) guestErrors.line("guest_errors: " + what); }
         @Override public void setA20(boolean enabled) { cpu.mmu.setA20(enabled); }
         @Override public long instructionCount() { return cpu.icount; }
+    }
+
+    private final List<MachineListener> listeners = new java.util.ArrayList<>();
+    private final List<MachineListener> blockListeners = new java.util.ArrayList<>();
+    private ListenerHub hub;
+
+    /**
+     * Registers {@code l} for the machine's life (see {@link MachineListener}). Call it between
+     * runs, on the machine's thread. The first listener puts a hub on the CPU's delivery hook
+     * (after the {@code -d int} log, if any) and on the POST port; the first that
+     * {@linkplain MachineListener#wantsBlocks wants blocks} on the block hook.
+     */
+    public void addListener(MachineListener l) {
+        java.util.Objects.requireNonNull(l);
+        if (hub == null) {
+            hub = new ListenerHub(cpu.intLog);
+            cpu.intLog = hub;
+            post.onWrite = m -> {
+                for (int i = 0; i < listeners.size(); i++) listeners.get(i).postCode(this, m.code(), m.icount());
+            };
+        }
+        listeners.add(l);
+        if (l.wantsBlocks()) {
+            if (blockListeners.isEmpty()) {
+                DebugControl d = cpu.debug != null ? cpu.debug : new DebugControl(cpu);
+                hub.nextBlockLog = d.blockLog;
+                d.blockLog = hub;
+                cpu.debug = d;
+            }
+            blockListeners.add(l);
+        }
+    }
+
+    /** The CPU's log hooks, fanned out to the listeners after whatever -d log held them before. */
+    private final class ListenerHub implements CpuLog {
+        private final CpuLog nextIntLog;
+        CpuLog nextBlockLog;
+        private final MachineListener.Source[] sources = {
+            MachineListener.Source.SOFTWARE, MachineListener.Source.EXCEPTION, MachineListener.Source.HARDWARE};
+
+        ListenerHub(CpuLog nextIntLog) { this.nextIntLog = nextIntLog; }
+
+        @Override
+        public void event(Cpu c, int vector, int errorCode, int kind) {
+            if (nextIntLog != null) nextIntLog.event(c, vector, errorCode, kind);
+            MachineListener.Source s = sources[kind];
+            for (int i = 0; i < listeners.size(); i++) listeners.get(i).interrupt(Machine.this, vector, errorCode, s);
+        }
+
+        @Override
+        public void blockEntered(Cpu c) {
+            if (nextBlockLog != null) nextBlockLog.blockEntered(c);
+            for (int i = 0; i < blockListeners.size(); i++) blockListeners.get(i).blockEntered(Machine.this);
+        }
     }
 
     /** Runs until the guest exits, halts for good, or (without -no-reboot) forever across resets. */

@@ -64,9 +64,10 @@ public final class Main {
               -s                      the same as -gdb tcp::1234
               -S                      do not start the CPU until the debugger continues it
               -d ITEM,...             log events (QEMU's items: int, cpu_reset, guest_errors, mmu,
-                                      unimp, exec, cpu; -d help lists them)
+                                      unimp, exec, cpu, in_asm; -d help lists them)
               -D FILE                 write the -d log to FILE (default: stderr)
               --stats FILE            write counters and POST milestones as JSON
+              --trace FILE            write each exception, interrupt and POST code to FILE
               --help                  this text
             boot options:
               --workload W  --n N  --syscall int|sysenter|auto  --append TEXT
@@ -174,8 +175,17 @@ public final class Main {
         List<OutputStream> sinks = new java.util.ArrayList<>();
         Thread hook = null;
         GuestLogger log = null;
+        io.flatland.machine.log.TraceWriter trace = null;
         try {
             log = openLog(o, err, cwd);
+            if (o.traceFile != null) {
+                try {
+                    trace = new io.flatland.machine.log.TraceWriter(Files.newOutputStream(ByteStrings.path(cwd, o.traceFile)));
+                } catch (IOException e) {
+                    throw new UsageException("--trace " + ByteStrings.display(o.traceFile) + ": cannot open: "
+                            + ByteStrings.fromPlatform(String.valueOf(e.getMessage())));
+                }
+            }
             b.log(log);
             for (int i = 0; i < specs.size(); i++) {
                 String spec = specs.get(i);
@@ -195,9 +205,10 @@ public final class Main {
                 else b.serialPort(i + 1, sink, spec.equals("stdio") ? in : null);
             }
             b.ram(o.ramBytes).accel(o.accel).icount(o.icount).noReboot(o.noReboot).notes(err);
-            hook = flushOnExit(sinks, out, log);
+            hook = flushOnExit(sinks, out, log, trace);
             long t0 = System.nanoTime();
             try (Machine m = new Machine(b.build())) {
+                if (trace != null) m.addListener(trace);
                 if (beforeRun != null) beforeRun.accept(m);
                 if (o.gdb != null) {
                     try {
@@ -223,6 +234,7 @@ public final class Main {
             }
         } finally {
             if (log != null) log.close();
+            if (trace != null) trace.close();
             for (int i = 0; i < sinks.size(); i++) {
                 if (specs.get(i).startsWith("file:")) closeQuietly(sinks.get(i));
             }
@@ -242,12 +254,14 @@ public final class Main {
      * would otherwise be lost. The sinks are synchronized streams, so flushing from the hook's
      * thread while the CPU thread still writes is safe.
      */
-    static Thread flushOnExit(List<OutputStream> sinks, PrintStream out, GuestLogger log) {
+    static Thread flushOnExit(List<OutputStream> sinks, PrintStream out, GuestLogger log,
+                              io.flatland.machine.log.TraceWriter trace) {
         List<OutputStream> copy = new java.util.ArrayList<>(sinks);
         Thread hook = new Thread(() -> {
             for (OutputStream sink : copy) flushQuietly(sink);
             out.flush();
             if (log != null) log.flush();
+            if (trace != null) trace.flush();
         }, "flatland-flush-on-exit");
         Runtime.getRuntime().addShutdownHook(hook);
         return hook;

@@ -19,6 +19,8 @@ final class Options {
     boolean noReboot;
     Accel accel = Accel.JIT;
     String statsFile;
+    /** --trace FILE: exceptions, interrupts and POST codes ({@link io.flatland.machine.log.TraceWriter}). */
+    String traceFile;
     boolean icount;
     long maxInsns = Long.MAX_VALUE;
     boolean help;
@@ -69,6 +71,7 @@ final class Options {
                     }
                 }
                 case "-stats" -> o.statsFile = c.value(inlineValue);
+                case "-trace" -> o.traceFile = c.value(inlineValue);
                 case "-s" -> o.gdb = io.flatland.machine.gdb.GdbEndpoint.DEFAULT;
                 case "-S" -> o.stopAtStart = true;
                 case "-gdb" -> {

@@ -24,6 +24,8 @@ public final class PostPort implements IoDevice, Device {
     private long unrecorded;
     private int stopAt = -1;
     private boolean stopHit;
+    /** Told of each write (null: nobody asked; the machine's listeners). */
+    public java.util.function.Consumer<Milestone> onWrite;
 
     @Override
     public void attach(Wiring w) {
@@ -57,8 +59,10 @@ public final class PostPort implements IoDevice, Device {
     @Override
     public void out(int port, int size, int value) {
         int code = value & 0xFF;
-        if (milestones.size() < MAX_RECORDED) milestones.add(new Milestone(code, control.instructionCount(), System.nanoTime()));
+        Milestone m = new Milestone(code, control.instructionCount(), System.nanoTime());
+        if (milestones.size() < MAX_RECORDED) milestones.add(m);
         else unrecorded++;
+        if (onWrite != null) onWrite.accept(m);
         if (code == stopAt) {
             stopHit = true;
             control.requestExit(ExitReason.DEVICE_EXIT);

@@ -3,6 +3,9 @@ package io.flatland.machine.log;
 import io.flatland.cpu.Cpu;
 import io.flatland.cpu.CpuLog;
 import io.flatland.cpu.DebugControl;
+import io.flatland.cpu.Insn;
+import io.flatland.cpu.OpInfo;
+import io.flatland.cpu.disasm.Disassembler;
 import io.flatland.cpu.IoBus;
 import io.flatland.mmu.GuestLog;
 import io.flatland.mmu.MmioBus;
@@ -12,6 +15,7 @@ import java.io.BufferedOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * QEMU's {@code -d ITEMS -D FILE}: the enabled items ({@link LogItems}) and a buffered
@@ -31,6 +35,12 @@ import java.nio.charset.StandardCharsets;
  * unimp: MESSAGE (icount=N)
  * exec: icount=N CS:EIP=0008:f0406000      cpu: icount=N, then the register dump ({@link RegisterDump})
  * cpu_reset: ..., then the register dump
+ * in_asm (QEMU's layout; addresses linear, CS base + EIP; a JIT region says so after IN:):
+ *   ----------------
+ *   IN: 
+ *   0x00100000:  mov    $0x1,%eax
+ *   0x00100005:  jmp    100010
+ *   (an empty line)
  * </pre>
  */
 public final class GuestLogger implements GuestLog, CpuLog, AutoCloseable {
@@ -54,6 +64,7 @@ public final class GuestLogger implements GuestLog, CpuLog, AutoCloseable {
     /** Puts this log on the event sites of the enabled items. */
     public void attach(Cpu cpu, IoBus io, MmioBus mmio, Mmu mmu) {
         if (on(LogItems.INT)) cpu.intLog = this;
+        if (on(LogItems.IN_ASM)) cpu.asmLog = this;
         if (on(LogItems.MMU)) mmu.setLog(this);
         if (on(LogItems.GUEST_ERRORS)) {
             io.logUnassigned(this);
@@ -94,6 +105,42 @@ public final class GuestLogger implements GuestLog, CpuLog, AutoCloseable {
         }
     }
 
+    /** An interpreter block being printed: the EIP its next instruction would have (in_asm). */
+    private int asmNext;
+    private boolean asmOpen;
+
+    @Override
+    public void decoded(Cpu cpu, int eip, Insn in) {
+        if (!asmOpen || eip != asmNext) {
+            closeAsm();
+            out.println("----------------");
+            out.println("IN: ");
+            asmOpen = true;
+        }
+        asmLine(cpu, eip, in);
+        asmNext = eip + in.len;
+        if (OpInfo.endsBlock(in.op)) closeAsm();
+    }
+
+    @Override
+    public void regionScanned(Cpu cpu, int[] eips, List<Insn> insns, int count) {
+        closeAsm();
+        out.println("----------------");
+        out.println("IN: [jit region]");
+        for (int i = 0; i < count; i++) asmLine(cpu, eips[i], insns.get(i));
+        out.println();
+    }
+
+    private void asmLine(Cpu cpu, int eip, Insn in) {
+        int lin = cpu.segBase[Cpu.CS] + eip;
+        out.println(String.format("0x%08x:  %s", lin, Disassembler.format(in, lin)));
+    }
+
+    private void closeAsm() {
+        if (asmOpen) out.println();
+        asmOpen = false;
+    }
+
     /** {@code -d cpu_reset}: {@code what} happened; the registers as they are now. */
     public void cpuReset(Cpu cpu, String what) {
         if (!on(LogItems.CPU_RESET)) return;
@@ -107,11 +154,13 @@ public final class GuestLogger implements GuestLog, CpuLog, AutoCloseable {
     }
 
     public void flush() {
+        closeAsm();
         out.flush();
     }
 
     @Override
     public void close() {
+        closeAsm();
         if (ownsOutput) out.close(); else out.flush();
     }
 }

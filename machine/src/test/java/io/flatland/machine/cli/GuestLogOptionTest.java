@@ -66,6 +66,7 @@ class GuestLogOptionTest {
         assertEquals(LogItems.GUEST_ERRORS | LogItems.UNIMP, Options.parse(List.of("-d=guest_errors,unimp"), false).logItems);
         assertEquals(LogItems.ALL, Options.parse(List.of("-d", "all"), false).logItems);
         assertEquals(LogItems.EXEC | LogItems.CPU, Options.parse(List.of("-d", "exec,cpu"), false).logItems);
+        assertEquals(LogItems.INT | LogItems.IN_ASM, Options.parse(List.of("-d", "int,in_asm"), false).logItems);
         Options none = Options.parse(List.of("-D", "x.log"), false);
         assertEquals(0, none.logItems, "-D alone logs nothing, as in QEMU");
     }
@@ -78,7 +79,6 @@ class GuestLogOptionTest {
             for (String item : List.of("int", "cpu_reset", "guest_errors", "mmu", "unimp", "exec", "cpu", "in_asm")) {
                 assertTrue(out.contains("\n" + item + " "), item + " in " + out);
             }
-            assertTrue(out.lines().anyMatch(l -> l.startsWith("in_asm ") && l.contains("not supported yet")), out);
         }
     }
 
@@ -89,8 +89,6 @@ class GuestLogOptionTest {
 
     @Test
     void unsupportedAndUnknownItemsAreOneLineErrors() {
-        assertRefused("-d in_asm: not supported yet (Flatland has no disassembler)", "-d", "in_asm", "-kernel", "k");
-        assertRefused("-d in_asm: not supported yet (Flatland has no disassembler)", "-d", "int,in_asm", "-kernel", "k");
         assertRefused("-d int,bogus: unknown log item 'bogus' (see -d help)", "-d", "int,bogus", "-kernel", "k");
         assertRefused("-d : unknown log item '' (see -d help)", "-d", "", "-kernel", "k");
         assertRefused("-d needs a value", "-kernel", "k", "-d");
@@ -196,6 +194,37 @@ class GuestLogOptionTest {
                 + "exec: icount=5 CS:EIP=0008:00100025\n"), text);
         assertTrue(text.endsWith("\nexec: icount=100001 CS:EIP=0008:00100028\n"), "the exit block last");
         assertEquals(50_000 + 1, text.lines().filter(l -> l.startsWith("exec: ")).count(), "the entry, 49 999 loop iterations, the exit");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"interp", "jit"})
+    void inAsmPrintsEachBlockOnceAsQemuDoes(String accel) throws IOException {
+        Files.write(dir.resolve("k.bin"), DemoKernel.aout(LOOP));
+        assertEquals(33, run("-kernel", "k.bin", "-accel", accel, "--icount", "-serial", "none", "-d", "in_asm", "-D", "d.log"), err);
+        String text = log();
+        String first = """
+                ----------------
+                IN:\s
+                0x00100020:  mov    $0xc350,%ecx
+                0x00100025:  dec    %ecx
+                0x00100026:  jne    100025
+
+                """;
+        String exit = """
+                ----------------
+                IN:\s
+                0x00100028:  mov    $0x10,%al
+                0x0010002a:  out    %al,$0xf4
+
+                """;
+        if (accel.equals("interp")) {
+            assertEquals(first + exit, text);
+        } else {
+            // The interpreter decodes the cold blocks; the hot loop is printed again as the region the JIT translates.
+            assertTrue(text.startsWith(first), text);
+            assertTrue(text.endsWith(exit), text);
+            assertTrue(text.contains("IN: [jit region]\n0x00100025:  dec    %ecx\n0x00100026:  jne    100025\n"), text);
+        }
     }
 
     /** An internal error (a planted device that fails) still leaves every line logged before it in the file. */
