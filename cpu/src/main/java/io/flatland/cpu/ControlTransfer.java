@@ -28,6 +28,7 @@ final class ControlTransfer {
             cpu.eip = offset;
             return;
         }
+        if (cpu.pcallLog != null) cpu.pcallLog.farTransfer(cpu, "ljmp", selector, offset, op32);
         if ((selector & 0xFFFC) == 0) throw cpu.fault(GP, 0);
         int addr = Segments.checkedAddress(cpu, selector, GP, 0);
         int lo = cpu.readSys32(addr);
@@ -105,6 +106,7 @@ final class ControlTransfer {
             cpu.eip = offset;
             return;
         }
+        if (cpu.pcallLog != null) cpu.pcallLog.farTransfer(cpu, "lcall", selector, offset, op32);
         if ((selector & 0xFFFC) == 0) throw cpu.fault(GP, 0);
         int addr = Segments.checkedAddress(cpu, selector, GP, 0);
         int lo = cpu.readSys32(addr);
@@ -220,6 +222,7 @@ final class ControlTransfer {
             cpu.eip = newEip;
             return;
         }
+        if (cpu.pcallLog != null) cpu.pcallLog.farTransfer(cpu, "lret", newCs, newEip, op32);
         returnProtected(cpu, newEip, newCs, 2 * size, popBytes, size, 0, false, false);
     }
 
@@ -260,6 +263,7 @@ final class ControlTransfer {
             InterruptDelivery.unsupported(cpu, "IRET to virtual-8086 mode");
             throw cpu.fault(GP, 0);
         }
+        if (cpu.pcallLog != null) cpu.pcallLog.farTransfer(cpu, "iret", newCs, newEip, op32);
         returnProtected(cpu, newEip, newCs, 3 * size, 0, size, newFlags, true, op32);
     }
 

@@ -96,6 +96,8 @@ public final class Cpu {
      * {@code -d in_asm}: each instruction decoded for execution ({@link Interpreter}, on the
      * decode-cache miss) and each region the JIT scans (null: off, the usual case).
      */
+    /** {@code -d pcall}'s log while that item is on, else null: tested on far transfers only. */
+    public CpuLog pcallLog;
     public CpuLog asmLog;
 
     /** Set by devices (or the CPU itself) to make the run loop return. */

@@ -34,4 +34,13 @@ public interface CpuLog {
      * {@code insns.get(i)} at CS:{@code eips[i]}.
      */
     default void regionScanned(Cpu cpu, int[] eips, java.util.List<Insn> insns, int count) { }
+
+    /**
+     * {@code -d pcall}: a protected-mode far transfer is about to happen: {@code what} is
+     * "ljmp", "lcall", "lret", "iret" or "task switch"; {@code selector}:{@code offset} its
+     * target (for a task switch, the TSS selector and 0). The CPU still holds the state before
+     * it (CS:EIP of the instruction, CPL). The target's checks follow: a transfer logged here
+     * may still fault.
+     */
+    default void farTransfer(Cpu cpu, String what, int selector, int offset, boolean op32) { }
 }

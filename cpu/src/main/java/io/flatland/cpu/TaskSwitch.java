@@ -109,6 +109,7 @@ final class TaskSwitch {
      * fault was delivered in the new task.
      */
     static boolean switchTasks(Cpu cpu, int tssSel, int lo, int hi, int source, int savedEip, int ext) {
+        if (cpu.pcallLog != null) cpu.pcallLog.farTransfer(cpu, "task switch", tssSel & 0xFFFF, 0, true);
         int attr = Descriptor.attr(hi);
         boolean new32 = (attr & 8) != 0;
         int base = Descriptor.base(lo, hi);

@@ -65,6 +65,7 @@ public final class GuestLogger implements GuestLog, CpuLog, AutoCloseable {
     public void attach(Cpu cpu, IoBus io, MmioBus mmio, Mmu mmu) {
         if (on(LogItems.INT)) cpu.intLog = this;
         if (on(LogItems.IN_ASM)) cpu.asmLog = this;
+        if (on(LogItems.PCALL)) cpu.pcallLog = this;
         if (on(LogItems.MMU)) mmu.setLog(this);
         if (on(LogItems.GUEST_ERRORS)) {
             io.logUnassigned(this);
@@ -92,6 +93,12 @@ public final class GuestLogger implements GuestLog, CpuLog, AutoCloseable {
         String tail = vector == 14 ? String.format(" CR2=%08x", cpu.cr2) : String.format(" EAX=%08x", cpu.reg[Cpu.EAX]);
         out.println(String.format("int: %d v=%02x e=%s src=%s cpl=%d IP=%04x:%08x SP=%04x:%08x%s", events++, vector, e,
                 SOURCES[kind], cpu.cpl, cpu.segSel[Cpu.CS] & 0xFFFF, cpu.eip, cpu.segSel[Cpu.SS] & 0xFFFF, cpu.reg[Cpu.ESP], tail));
+    }
+
+    @Override
+    public void farTransfer(Cpu cpu, String what, int selector, int offset, boolean op32) {
+        out.println(String.format("pcall: %s %04x:%08x from %04x:%08x cpl=%d %s", what, selector & 0xFFFF, offset,
+                cpu.segSel[Cpu.CS] & 0xFFFF, cpu.eip, cpu.cpl, op32 ? "o32" : "o16"));
     }
 
     @Override

@@ -10,8 +10,8 @@ public final class LogItems {
     private LogItems() { }
 
     public static final int INT = 1, CPU_RESET = 1 << 1, GUEST_ERRORS = 1 << 2, MMU = 1 << 3, UNIMP = 1 << 4,
-            EXEC = 1 << 5, CPU = 1 << 6, IN_ASM = 1 << 7;
-    public static final int ALL = INT | CPU_RESET | GUEST_ERRORS | MMU | UNIMP | EXEC | CPU | IN_ASM;
+            EXEC = 1 << 5, CPU = 1 << 6, IN_ASM = 1 << 7, PCALL = 1 << 8;
+    public static final int ALL = INT | CPU_RESET | GUEST_ERRORS | MMU | UNIMP | EXEC | CPU | IN_ASM | PCALL;
 
     private record Item(String name, int bit, String description) { }
 
@@ -23,7 +23,8 @@ public final class LogItems {
             new Item("unimp", UNIMP, "a feature Flatland does not implement, when the guest reaches it"),
             new Item("exec", EXEC, "each basic block entered (CS:EIP, instruction count); the JIT interprets meanwhile"),
             new Item("cpu", CPU, "the registers before each basic block (as exec)"),
-            new Item("in_asm", IN_ASM, "each block when first decoded for execution, and each JIT region when translated, disassembled (AT&T)"));
+            new Item("in_asm", IN_ASM, "each block when first decoded for execution, and each JIT region when translated, disassembled (AT&T)"),
+            new Item("pcall", PCALL, "protected-mode far jumps, calls, returns, IRETs and task switches: target, source, CPL"));
 
     /** The {@code -d help} text (QEMU's heading). */
     public static String help() {

@@ -247,4 +247,31 @@ class GuestLogOptionTest {
         assertEquals("guest_errors: OUT to unassigned port 0099, size 1, value 5a (dropped)\n", log());
         assertFalse(err.contains("guest_errors"), "-D: nothing on stderr but the error: " + err);
     }
+
+    /**
+     * -d pcall on the probe kernels that make protected-mode far transfers: call gates (lcall,
+     * lret), rings (iret to ring 3), task switches; the same lines under both engines.
+     */
+    @Test
+    void pcallLogsFarTransfersTheSameUnderBothEngines() throws IOException, URISyntaxException {
+        for (String kernel : List.of("gates", "rings", "taskswitch")) {
+            List<String> logs = new ArrayList<>();
+            for (String accel : List.of("interp", "jit")) {
+                Path log = dir.resolve("p-" + kernel + "-" + accel + ".log");
+                run(kernels(), "-kernel", kernel + ".elf", "-m", "64", "--icount", "-display", "none", "-serial", "null",
+                        "-accel", accel, "-d", "pcall", "-D", log.toString());
+                logs.add(Files.readString(log));
+            }
+            assertEquals(logs.get(0), logs.get(1), kernel + ": both engines log the same far transfers");
+            String text = logs.get(0);
+            assertTrue(text.lines().allMatch(l -> l.matches(
+                    "pcall: (ljmp|lcall|lret|iret|task switch) [0-9a-f]{4}:[0-9a-f]{8} from [0-9a-f]{4}:[0-9a-f]{8} cpl=[0-3] o(16|32)")),
+                    kernel + ": " + text);
+            switch (kernel) {
+                case "gates" -> assertTrue(text.contains("pcall: lcall ") && text.contains("pcall: lret "), text);
+                case "rings" -> assertTrue(text.lines().anyMatch(l -> l.startsWith("pcall: iret ") && l.contains("cpl=0")), text);
+                default -> assertTrue(text.contains("pcall: task switch "), text);
+            }
+        }
+    }
 }
