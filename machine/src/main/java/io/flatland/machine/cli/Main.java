@@ -38,14 +38,15 @@ public final class Main {
     public static final int EXIT_USAGE = 2;
 
     static final String USAGE = """
-            usage: flatland -kernel FILE [options]      boot a Multiboot kernel, as qemu-system-i386 does
+            usage: flatland -kernel FILE [options]      boot a Multiboot kernel or a Linux bzImage, as qemu-system-i386 does
                    flatland boot [boot options] [options]  boot the embedded kernel model
-                   flatland bench jmh|boot|baseline ...     benchmarks (see README, Measuring)
+                   flatland linux-kit [--dir DIR]           fetch Debian's i686 kernel and busybox, build an initramfs
+                   flatland bench jmh|boot|model|exit|lockstep|baseline ...   benchmarks (see README, Measuring)
                    flatland gate [--baseline REV] ...       performance regression gate
 
             QEMU options:
-              -kernel FILE            Multiboot v1 kernel (ELF32, or a.out kludge)
-              -initrd "F1 ARGS,F2"    Multiboot modules, comma separated (",," is a comma)
+              -kernel FILE            Multiboot v1 kernel (ELF32, or a.out kludge), or a Linux bzImage
+              -initrd "F1 ARGS,F2"    Multiboot modules, comma separated (",," is a comma); for Linux one file
               -append TEXT            kernel command line (after the kernel's file name)
               -m SIZE                 RAM: MiB, or with B/K/M/G suffix, 0x hex, fractions with a
                                       suffix (1.5G); 0 = default 128M; 2M..3584M, rounded up to 8K
