@@ -108,25 +108,11 @@ final class Emitters {
                 e.regStoreEnd(size);
                 return DONE;
             case Op.XCHG_AR:
-                e.loadReg(size, Cpu.EAX);
-                e.store(Emit.TMP);
-                e.regStoreBegin(size, Cpu.EAX);
-                e.loadReg(size, in.sub);
-                e.regStoreEnd(size);
-                e.regStoreBegin(size, in.sub);
-                e.load(Emit.TMP);
-                e.regStoreEnd(size);
+                swapRegs(e, size, Cpu.EAX, in.sub);
                 return DONE;
             case Op.XCHG_EG:
                 if (in.mem) return NO;
-                e.loadReg(size, in.reg);
-                e.store(Emit.TMP);
-                e.regStoreBegin(size, in.reg);
-                e.loadReg(size, in.rm);
-                e.regStoreEnd(size);
-                e.regStoreBegin(size, in.rm);
-                e.load(Emit.TMP);
-                e.regStoreEnd(size);
+                swapRegs(e, size, in.reg, in.rm);
                 return DONE;
             case Op.CLD, Op.STD:
                 e.cpu();
@@ -422,6 +408,18 @@ final class Emitters {
         e.regStoreBegin(size, r);
         e.loadReg(size, r);
         unaryOp(e, op, size);
+        e.regStoreEnd(size);
+    }
+
+    /** XCHG of two registers (register numbers of {@code size}: AH..BH at 8 bits). */
+    private static void swapRegs(Emit e, int size, int a, int b) {
+        e.loadReg(size, a);
+        e.store(Emit.TMP);
+        e.regStoreBegin(size, a);
+        e.loadReg(size, b);
+        e.regStoreEnd(size);
+        e.regStoreBegin(size, b);
+        e.load(Emit.TMP);
         e.regStoreEnd(size);
     }
 
