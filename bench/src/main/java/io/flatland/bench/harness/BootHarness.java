@@ -328,12 +328,7 @@ final class BootHarness {
         r.put("params", p);
         r.put("mode", "wall_from_process_start");
         r.put("unit", "ms");
-        r.put("median", f.median);
-        r.put("q1", f.q1);
-        r.put("q3", f.q3);
-        r.put("min", f.min);
-        r.put("max", f.max);
-        r.put("samples", boxed(f.values));
+        f.putInto(r);
         r.put("interval_median", fd.median);
         r.put("interval_samples", boxed(fd.values));
         if (fs != null) {

@@ -145,10 +145,7 @@ final class ExitLatency {
         m.put("params", Map.of("side", side));
         m.put("mode", "ss");
         m.put("unit", "ms");
-        m.put("median", x.median);
-        m.put("min", x.min);
-        m.put("max", x.max);
-        m.put("samples", runs.stream().map(Run::ms).toList());
+        x.putInto(m);
         return m;
     }
 }

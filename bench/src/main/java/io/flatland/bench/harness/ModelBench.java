@@ -590,12 +590,12 @@ final class ModelBench {
         r.put("params", p);
         r.put("mode", "process_start_to_exit");
         r.put("unit", "ms");
-        r.put("median", ms == null ? null : ms.median);
-        r.put("q1", ms == null ? null : ms.q1);
-        r.put("q3", ms == null ? null : ms.q3);
-        r.put("min", ms == null ? null : ms.min);
-        r.put("max", ms == null ? null : ms.max);
-        r.put("samples", ms == null ? List.of() : BootHarness.boxed(ms.values));
+        if (ms != null) {
+            ms.putInto(r);
+        } else {   // every run failed: the same fields, empty
+            for (String k : List.of("median", "q1", "q3", "min", "max")) r.put(k, null);
+            r.put("samples", List.of());
+        }
         r.put("runs_ok", c.good().size());
         r.put("runs_failed", c.failed().size());
         r.put("failed_runs", c.failed().stream().map(x -> x.index() + 1).toList());

@@ -36,6 +36,16 @@ final class Sample {
         return new Sample(xs.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
+    /** Writes median, quartiles, extremes and the raw values into a flatland-perf/1 result row. */
+    void putInto(java.util.Map<String, Object> row) {
+        row.put("median", median);
+        row.put("q1", q1);
+        row.put("q3", q3);
+        row.put("min", min);
+        row.put("max", max);
+        row.put("samples", BootHarness.boxed(values));
+    }
+
     /** Relative interquartile range, a robust noise figure. */
     double relIqr() { return (q3 - q1) / median; }
 
