@@ -59,10 +59,15 @@ public final class PostPort implements IoDevice, Device {
     @Override
     public void out(int port, int size, int value) {
         int code = value & 0xFF;
-        Milestone m = new Milestone(code, control.instructionCount(), System.nanoTime());
-        if (milestones.size() < MAX_RECORDED) milestones.add(m);
-        else unrecorded++;
-        if (onWrite != null) onWrite.accept(m);
+        // Linux writes port 0x80 as an I/O delay, endlessly: past the record and with nobody
+        // listening, a write only counts (no milestone object).
+        boolean record = milestones.size() < MAX_RECORDED;
+        if (!record) unrecorded++;
+        if (record || onWrite != null) {
+            Milestone m = new Milestone(code, control.instructionCount(), System.nanoTime());
+            if (record) milestones.add(m);
+            if (onWrite != null) onWrite.accept(m);
+        }
         if (code == stopAt) {
             stopHit = true;
             control.requestExit(ExitReason.DEVICE_EXIT);
