@@ -48,6 +48,9 @@ public final class MachineConfig {
     final PrintStream notes;
     /** QEMU's -d logging, or null (off). */
     final io.flatland.machine.log.GuestLogger log;
+    final MachineType machineType;
+    final boolean pcTestdev;
+    final boolean pciTestdev;
 
     private MachineConfig(Builder b) {
         this.ramBytes = b.ramBytes;
@@ -62,6 +65,9 @@ public final class MachineConfig {
         this.rtcEpochSeconds = b.rtcEpochSeconds;
         this.notes = b.notes;
         this.log = b.log;
+        this.machineType = b.machineType;
+        this.pcTestdev = b.pcTestdev;
+        this.pciTestdev = b.pciTestdev;
     }
 
     public static Builder builder() {
@@ -76,6 +82,11 @@ public final class MachineConfig {
     public boolean icount() { return icount; }
     public boolean noReboot() { return noReboot; }
     public List<MultibootLoader.Module> modules() { return modules; }
+    public MachineType machineType() { return machineType; }
+    /** QEMU's -device pc-testdev (kvm-unit-tests' ISA test ports). */
+    public boolean pcTestdev() { return pcTestdev; }
+    /** QEMU's -device pci-testdev (a PCI function with an I/O and a memory BAR; pc only). */
+    public boolean pciTestdev() { return pciTestdev; }
 
     public static final class Builder {
         private long ramBytes = DEFAULT_RAM;
@@ -90,6 +101,9 @@ public final class MachineConfig {
         private boolean noReboot;
         private Long rtcEpochSeconds;
         private PrintStream notes = System.err;
+        private MachineType machineType = MachineType.PC;
+        private boolean pcTestdev;
+        private boolean pciTestdev;
 
         private Builder() { }
 
@@ -240,6 +254,24 @@ public final class MachineConfig {
          */
         public Builder log(io.flatland.machine.log.GuestLogger logger) {
             log = logger;
+            return this;
+        }
+
+        /** QEMU's -machine (default pc). */
+        public Builder machine(MachineType type) {
+            machineType = java.util.Objects.requireNonNull(type);
+            return this;
+        }
+
+        /** QEMU's -device pc-testdev. */
+        public Builder pcTestdev(boolean on) {
+            pcTestdev = on;
+            return this;
+        }
+
+        /** QEMU's -device pci-testdev. */
+        public Builder pciTestdev(boolean on) {
+            pciTestdev = on;
             return this;
         }
 
