@@ -226,8 +226,20 @@ final class ControlTransfer {
         returnProtected(cpu, newEip, newCs, 2 * size, popBytes, size, 0, false, false);
     }
 
-    /** {@code nextEip} is saved in the outgoing TSS when EFLAGS.NT=1 makes IRET a task return. */
+    /**
+     * {@code nextEip} is saved in the outgoing TSS when EFLAGS.NT=1 makes IRET a task return.
+     * An IRET that completes ends NMI blocking (a faulting one does not, as on QEMU), and an
+     * NMI that waited for it is then due.
+     */
     static void iret(Cpu cpu, boolean op32, long nextEip) {
+        iretFrame(cpu, op32, nextEip);
+        if (cpu.nmiBlocked) {
+            cpu.nmiBlocked = false;
+            if (cpu.nmiPending) cpu.interruptStateChanged();
+        }
+    }
+
+    private static void iretFrame(Cpu cpu, boolean op32, long nextEip) {
         int size = op32 ? 4 : 2;
         int esp = cpu.reg[Cpu.ESP];
         boolean big = cpu.stack32;

@@ -71,6 +71,21 @@ public final class Cpu {
     /** Time-stamp counter offset: RDTSC returns virtual ns ({@link Platform#nowNs}) + tscOffset (deterministic under --icount). */
     public long tscOffset;
 
+    /**
+     * The NMI pin (a local APIC's NMI delivery mode): delivered before the next instruction
+     * unless an NMI handler is still running. As on QEMU, the STI/MOV SS shadow does not hold it back.
+     */
+    public void raiseNmi() {
+        nmiPending = true;
+        if (!nmiBlocked) interruptStateChanged();
+    }
+
+    /** Something became deliverable: the engines stop at the next instruction boundary and check. */
+    public void interruptStateChanged() {
+        leaveBlock = true;
+        if (nextEventAt > icount) nextEventAt = icount;
+    }
+
     /** Retired instructions since reset; drives virtual time under --icount. */
     public long icount;
     /** icount at which {@link Platform#service} must run next. */
@@ -80,6 +95,20 @@ public final class Cpu {
     public boolean halted;
     /** Interrupts are inhibited for one instruction after STI, MOV SS and POP SS. */
     public boolean interruptShadow;
+    /** The NMI input latched an edge that is not delivered yet (see {@link #raiseNmi}). */
+    public boolean nmiPending;
+    /** An NMI handler runs: further NMIs wait until the next IRET (SDM Vol. 3A §6.7.1). */
+    public boolean nmiBlocked;
+    /**
+     * A device changed what interrupt is deliverable in the middle of an instruction (a write
+     * to the local APIC's ICR, EOI or TPR register, an NMI): the interpreter ends its burst
+     * after the current instruction, so the interrupt check runs at that instruction boundary,
+     * as after an OUT to the 8259. (Translated code never gets there: device memory traps to
+     * the interpreter, see {@link io.flatland.mmu.MmioBus#trap}.)
+     */
+    public boolean leaveBlock;
+    /** IA32_APIC_BASE of the local APIC, or null when the machine has none (the MSR then reads 0). */
+    public ApicBaseMsr apicBase;
     /** Hardware task switches so far; the run loop also uses it to see that an instruction switched tasks. */
     public long taskSwitches;
 

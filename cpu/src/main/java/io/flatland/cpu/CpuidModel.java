@@ -18,7 +18,7 @@ final class CpuidModel {
 
     // CPUID.01H:EDX bit positions, SDM Vol. 2A Table 3-11.
     static final int FPU = 1, DE = 1 << 2, PSE = 1 << 3, TSC = 1 << 4, MSR = 1 << 5, CX8 = 1 << 8,
-            SEP = 1 << 11, PGE = 1 << 13, CMOV = 1 << 15;
+            APIC = 1 << 9, SEP = 1 << 11, PGE = 1 << 13, CMOV = 1 << 15;
     static final int FEATURES_EDX = FPU | DE | PSE | TSC | MSR | CX8 | SEP | PGE | CMOV;
 
     private static final String VENDOR = "GenuineIntel";
@@ -44,6 +44,8 @@ final class CpuidModel {
                 a = SIGNATURE;
                 b = 8 << 8;                 // CLFLUSH line size field (8 x 8 bytes), APIC ID 0, as QEMU
                 d = FEATURES_EDX;
+                // The APIC bit follows the local APIC's global enable (absent on isapc).
+                if (cpu.apicBase != null && (cpu.apicBase.read() & (1 << 11)) != 0) d |= APIC;
             }
             case 0x80000000 -> a = MAX_EXTENDED;
             case 0x80000001 -> { }

@@ -147,6 +147,21 @@ public final class Interpreter {
                     returnSoon = false;
                     return ExitReason.BUDGET;
                 }
+                if (cpu.nmiPending && !cpu.nmiBlocked && (dbg == null || !dbg.stepping)) {
+                    // NMI: not masked by IF (nor, as on QEMU, by the STI/MOV SS shadow); blocks
+                    // further NMIs until the handler's IRET.
+                    cpu.nmiPending = false;
+                    cpu.nmiBlocked = true;
+                    cpu.interruptsByVector[2]++;
+                    cpu.halted = false;
+                    try {
+                        SystemOps.deliverExternalInterrupt(cpu, 2);
+                    } catch (GuestFault f) {
+                        if (!deliver(f)) return ExitReason.TRIPLE_FAULT;
+                    }
+                    atEntry = true;
+                    continue;
+                }
                 if ((cpu.eflags & Cpu.IF) != 0 && !cpu.interruptShadow && platform.interruptPending()
                         && (dbg == null || !dbg.stepping)) {
                     int vector = platform.acknowledgeInterrupt() & 0xFF;
@@ -252,6 +267,7 @@ public final class Interpreter {
         // current decoded page stale.
         int csBase = c.segBase[Cpu.CS], csLimit = c.segLimit[Cpu.CS];
         boolean code32 = c.code32;
+        c.leaveBlock = false;
         while (c.icount < stop) {
             int start = c.eip;
             insnStart = start;
@@ -270,6 +286,11 @@ public final class Interpreter {
             if (ENDS_BLOCK[in.op]) {
                 atEntry = true;
                 if (!SIMPLE[in.op]) return false;
+            }
+            if (c.leaveBlock) {
+                // A device made an interrupt deliverable (an APIC register write): the outer loop checks now.
+                atEntry = true;
+                return false;
             }
         }
         return false;

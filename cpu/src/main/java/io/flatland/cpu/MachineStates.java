@@ -49,6 +49,8 @@ final class MachineStates {
         cpu.miscEnable = Msr.MISC_ENABLE_RESET;
         cpu.tscOffset = -Msr.timeBase(cpu);         // the TSC restarts from 0
         cpu.halted = false;
+        cpu.nmiPending = false;
+        cpu.nmiBlocked = false;
         cpu.interruptShadow = false;
     }
 

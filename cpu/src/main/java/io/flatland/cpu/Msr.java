@@ -30,8 +30,8 @@ final class Msr {
             case IA32_SYSENTER_CS -> cpu.sysenterCs & 0xFFFFFFFFL;
             case IA32_SYSENTER_ESP -> cpu.sysenterEsp & 0xFFFFFFFFL;
             case IA32_SYSENTER_EIP -> cpu.sysenterEip & 0xFFFFFFFFL;
-            // No local APIC is modelled (CPUID.1:EDX.APIC = 0), so its base MSR reads as QEMU's without one.
-            case IA32_APIC_BASE -> 0;
+            // Without a local APIC (isapc) the base MSR reads 0, as QEMU's CPU without one.
+            case IA32_APIC_BASE -> cpu.apicBase == null ? 0 : cpu.apicBase.read();
             case IA32_MISC_ENABLE -> cpu.miscEnable;
             default -> {
                 if (UNKNOWN_MSR_FAULTS) throw cpu.fault(13, 0);
@@ -50,7 +50,12 @@ final class Msr {
             case IA32_SYSENTER_CS -> cpu.sysenterCs = (int) v & 0xFFFF;
             case IA32_SYSENTER_ESP -> cpu.sysenterEsp = (int) v;
             case IA32_SYSENTER_EIP -> cpu.sysenterEip = (int) v;
-            case IA32_APIC_BASE -> { }
+            case IA32_APIC_BASE -> {
+                if (cpu.apicBase != null) {
+                    if (cpu.apicBase.reserved(v)) throw cpu.fault(13, 0);
+                    cpu.apicBase.write(v);
+                }
+            }
             case IA32_MISC_ENABLE -> cpu.miscEnable = v;
             default -> {
                 if (UNKNOWN_MSR_FAULTS) throw cpu.fault(13, 0);

@@ -9,6 +9,8 @@ import io.flatland.cpu.UnimplementedFeature;
 import io.flatland.cpu.Insn;
 import io.flatland.cpu.SingleStep;
 import io.flatland.cpu.Translation;
+import io.flatland.mmu.GuestFault;
+import io.flatland.mmu.MmioBus;
 import io.flatland.mmu.Tlb;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -48,6 +50,7 @@ public final class JitEngine {
     private final CodeCache cache;
     private final Translator translator;
     private final Tlb tlb;
+    private final MmioBus mmio;
     private final int growRuns;
     /** Least instructions the interpreter runs from a block entry before its region is translated ({@link Interpreter#runUntilEntry}). */
     private final int hot;
@@ -107,6 +110,7 @@ public final class JitEngine {
         this.background = background;
         this.growRuns = handWritten && Translator.REGIONS ? growRuns : 0;
         this.tlb = cpu.mmu.tlb;
+        this.mmio = cpu.ram.mmio();
         this.interp = new Interpreter(cpu);
         this.hot = hot;
         this.gainNs = gainNs;
@@ -149,7 +153,9 @@ public final class JitEngine {
             Insn at = stopped;
             stopped = null;
             if (now >= end) return ExitReason.BUDGET;
-            if (now < cpu.nextEventAt && cpu.exitRequest == ExitReason.NONE && !cpu.halted
+            boolean interpretHere = mmioTrapped;
+            mmioTrapped = false;
+            if (!interpretHere && now < cpu.nextEventAt && cpu.exitRequest == ExitReason.NONE && !cpu.halted
                     && !SingleStep.armed(cpu) && cpu.code32
                     && ((cpu.eflags & Cpu.IF) == 0 || !cpu.platform.interruptPending())) {
                 Block b = find(prev, at);
@@ -158,6 +164,7 @@ public final class JitEngine {
                     cpu.interruptShadow = false;
                     int r;
                     cpu.recent.record(b.eip, now, RecentEips.REGION);
+                    mmio.trap = true;
                     try {
                         r = b.run(cpu, (int) Math.min(room, MAX_ROOM));
                     } catch (UnimplementedFeature e) {
@@ -171,6 +178,8 @@ public final class JitEngine {
                         cpu.internalError = e;
                         cpu.exitMessage = "in the translated region at 0x" + Integer.toHexString(b.eip);
                         return ExitReason.INTERNAL_ERROR;
+                    } finally {
+                        mmio.trap = false;
                     }
                     blocksRun++;
                     if (PROFILE) profile(b, r, cpu.eip);
@@ -183,9 +192,14 @@ public final class JitEngine {
                     } else {
                         // Instruction -r-1 faulted with nothing changed; EIP is at it. Deliver as the interpreter does.
                         cpu.icount = now + (-r - 1);
-                        faultsInBlocks++;
                         prev = null;
                         if (observer != null) observer.afterBlock(cpu, b, r);
+                        if (cpu.fault.vector == GuestFault.MMIO_TRAP) {
+                            // Device memory: the interpreter runs this instruction, exactly in time.
+                            mmioTrapped = true;
+                            continue;
+                        }
+                        faultsInBlocks++;
                         if (!interp.deliver(cpu.fault)) return ExitReason.TRIPLE_FAULT;
                     }
                     continue;
@@ -231,6 +245,9 @@ public final class JitEngine {
         long cost = made == 0 ? FIRST_TRANSLATION_NS : costNs / made;
         return (int) Math.min(Integer.MAX_VALUE, Math.max(hot, cost / gainNs));
     }
+
+    /** The last region stopped at a device-memory access ({@link MmioBus#trap}): the interpreter runs next. */
+    private boolean mmioTrapped;
 
     /** Where the interpreter last stopped (a block entry with a translation, or hot), or null. */
     private Insn stopped;

@@ -10,6 +10,8 @@ import io.flatland.machine.devices.CmosRtc;
 import io.flatland.machine.devices.DebugExit;
 import io.flatland.machine.devices.Device;
 import io.flatland.machine.devices.DualPic;
+import io.flatland.machine.devices.IoApic;
+import io.flatland.machine.devices.LocalApic;
 import io.flatland.machine.devices.KeyboardController;
 import io.flatland.machine.devices.MachineControl;
 import io.flatland.machine.devices.Pit8254;
@@ -60,6 +62,9 @@ public final class Machine implements AutoCloseable {
     private final SerialPorts serial;
     private final PostPort post;
     private final DebugExit debugExit;
+    /** pc only (null on isapc). */
+    private final LocalApic lapic;
+    private final IoApic ioapic;
     /** Every device, in the order they are attached and reset. */
     private final List<Device> devices;
     private final PcPlatform platform;
@@ -88,14 +93,34 @@ public final class Machine implements AutoCloseable {
         rtc.setPcConfiguration();
         post = new PostPort();
         debugExit = new DebugExit();
-        devices = List.of(pic, pit, new SystemControlPortB(pit), serial, rtc, post, debugExit,
-                new SystemControlPortA(), new KeyboardController());
-        // Each device takes the IRQ lines it declares from the PICs, and asks for exits through the control.
-        Wiring wiring = new Wiring(io, pic::line, new CpuControl(cpu,
+        List<Device> all = new java.util.ArrayList<>(List.of(pic, pit, new SystemControlPortB(pit), serial, rtc, post,
+                debugExit, new SystemControlPortA(), new KeyboardController()));
+        java.util.function.IntFunction<io.flatland.machine.devices.InterruptLine> irq = pic::line;
+        if (config.machineType.hasApicAcpiPci()) {
+            // pc: a local APIC and an I/O APIC; every ISA line drives both the 8259 and the I/O APIC.
+            lapic = new LocalApic(clock);
+            lapic.connect(cpu);
+            ioapic = new IoApic(lapic);
+            ram.mmio().map(LocalApic.DEFAULT_BASE, 0x1000, lapic);
+            ram.mmio().map(IoApic.BASE, 0x1000, ioapic);
+            all.add(lapic);
+            all.add(ioapic);
+            IoApic toIoApic = ioapic;
+            irq = line -> level -> {
+                pic.setIrq(line, level);
+                toIoApic.setIsaLine(line, level);
+            };
+        } else {
+            lapic = null;
+            ioapic = null;
+        }
+        devices = List.copyOf(all);
+        // Each device takes the IRQ lines it declares, and asks for exits through the control.
+        Wiring wiring = new Wiring(io, irq, new CpuControl(cpu,
                 config.log != null && config.log.on(LogItems.GUEST_ERRORS) ? config.log : null));
         for (Device d : devices) d.attach(wiring);
 
-        platform = new PcPlatform(clock, pic, devices.toArray(new Device[0]), serial);
+        platform = new PcPlatform(clock, pic, lapic, ioapic, devices.toArray(new Device[0]), serial);
         cpu.platform = platform;
         pic.beforeRead(platform::advanceTimers);
         pit.onReprogram(() -> PcPlatform.serviceSoon(cpu));
@@ -125,6 +150,7 @@ public final class Machine implements AutoCloseable {
         if (config.log != null) config.log.cpuReset(cpu, (resets == 0 ? "power-on" : "reset " + resets) + " (CPU 0), state before:");
         SystemOps.reset(cpu);
         mmu.setA20(true);              // a reset enables A20 again (QEMU's CPU reset does)
+        FirmwareHandoff.apply(io, ram, lapic);
         image.load(ram, serial.presentBases());
         image.enter(cpu);
         engine = ExecutionEngine.create(config.accel, cpu);
@@ -340,6 +366,12 @@ public final class Machine implements AutoCloseable {
     public long resets() { return resets; }
 
     public DualPic pic() { return pic; }
+
+    /** The local APIC (null on isapc). */
+    public LocalApic localApic() { return lapic; }
+
+    /** The I/O APIC (null on isapc). */
+    public IoApic ioApic() { return ioapic; }
 
     public VirtualClock clock() { return clock; }
 

@@ -4,6 +4,8 @@ import io.flatland.cpu.Cpu;
 import io.flatland.cpu.Platform;
 import io.flatland.machine.devices.Device;
 import io.flatland.machine.devices.DualPic;
+import io.flatland.machine.devices.IoApic;
+import io.flatland.machine.devices.LocalApic;
 import io.flatland.machine.devices.SerialPorts;
 
 import java.util.function.IntPredicate;
@@ -25,6 +27,9 @@ public final class PcPlatform implements Platform {
 
     private final VirtualClock clock;
     private final DualPic pic;
+    /** The local APIC and I/O APIC of a pc machine; null on isapc (INTR then comes from the 8259 alone). */
+    private final LocalApic lapic;
+    private final IoApic ioapic;
     /** Every device of the machine, in attach order (an array: the service loop over it must not allocate). */
     private final Device[] devices;
     /** The serial ports' host side (input threads, output flushing), which keeps host time rather than virtual time. */
@@ -33,19 +38,34 @@ public final class PcPlatform implements Platform {
     private long idleNs;
 
     public PcPlatform(VirtualClock clock, DualPic pic, Device[] devices, SerialPorts serial) {
+        this(clock, pic, null, null, devices, serial);
+    }
+
+    public PcPlatform(VirtualClock clock, DualPic pic, LocalApic lapic, IoApic ioapic, Device[] devices, SerialPorts serial) {
         this.clock = clock;
         this.pic = pic;
+        this.lapic = lapic;
+        this.ioapic = ioapic;
         this.devices = devices.clone();
         this.serial = serial;
     }
 
+    /**
+     * INTR as the CPU sees it: on isapc the 8259's; on pc a vector the local APIC would deliver
+     * (its IRR above PPR), or the 8259's INTR through LINT0 in virtual-wire mode.
+     */
     @Override
     public boolean interruptPending() {
-        return pic.intr();
+        LocalApic a = lapic;
+        if (a == null) return pic.intr();
+        return a.deliverable() >= 0 || pic.intr() && a.acceptsPicInterrupts();
     }
 
+    /** INTA: the local APIC's vector first, then the 8259's (QEMU's order). */
     @Override
     public int acknowledgeInterrupt() {
+        LocalApic a = lapic;
+        if (a != null && a.deliverable() >= 0) return a.acknowledge();
         return pic.acknowledge();
     }
 
@@ -119,7 +139,8 @@ public final class PcPlatform implements Platform {
         serial.flush();
         for (;;) {
             advanceDevices();
-            if (pic.intr() || cpu.exitRequest != io.flatland.cpu.ExitReason.NONE) {
+            if (interruptPending() || cpu.nmiPending && !cpu.nmiBlocked
+                    || cpu.exitRequest != io.flatland.cpu.ExitReason.NONE) {
                 schedule(cpu);
                 return true;
             }
@@ -147,6 +168,8 @@ public final class PcPlatform implements Platform {
      * back by an interrupt in service, and further edges change nothing).
      */
     private boolean canRaise(int line) {
+        if (ioapic != null && lapic.enabled() && ioapic.lineCanRaise(line)) return true;
+        if (lapic != null && !lapic.acceptsPicInterrupts()) return false;
         if (!lineUnmasked(line)) return false;
         if (line < 8) return (pic.master.irr() & (1 << line)) == 0;
         return (pic.slave.irr() & (1 << (line - 8))) == 0;

@@ -10,6 +10,11 @@ package io.flatland.mmu;
  */
 public final class GuestFault extends RuntimeException {
     public static final int NO_ERROR_CODE = -1;
+    /**
+     * Not an x86 exception: translated code touched device memory ({@link MmioBus#trap}); the
+     * JIT re-runs the instruction in the interpreter instead of delivering anything.
+     */
+    public static final int MMIO_TRAP = -2;
 
     public int vector;
     /** Error code pushed by delivery, or {@link #NO_ERROR_CODE}. */

@@ -16,6 +16,18 @@ public class MmioBus {
     private long[] ends = new long[0];
     private Region[] regions = new Region[0];
     private long accesses;
+    /**
+     * Set by the JIT while translated code runs: an access to device memory then throws
+     * {@link GuestFault#MMIO_TRAP} (the instruction has changed nothing yet) and the
+     * interpreter runs the instruction again, with the instruction count and EIP exact at
+     * it. A device register read (the APIC timer's current count) or write (an IPI) thus
+     * happens at the same virtual time under both engines: QEMU's TCG gets the same from
+     * ending its translation block at an I/O access under -icount.
+     */
+    public boolean trap;
+    /** The machine's fault object, thrown for {@link #trap}. */
+    GuestFault trapFault;
+    private long traps;
     /** {@code -d guest_errors} (null: off): accesses where nothing is mapped. */
     public GuestLog log;
 
@@ -30,6 +42,7 @@ public class MmioBus {
     }
 
     public int read(int pa, int size) {
+        if (trap) throw trap(pa);
         accesses++;
         long a = pa & 0xFFFFFFFFL;
         for (int i = 0; i < regions.length; i++) {
@@ -40,6 +53,7 @@ public class MmioBus {
     }
 
     public void write(int pa, int size, int value) {
+        if (trap) throw trap(pa);
         accesses++;
         long a = pa & 0xFFFFFFFFL;
         for (int i = 0; i < regions.length; i++) {
@@ -51,5 +65,13 @@ public class MmioBus {
         }
     }
 
+    private GuestFault trap(int pa) {
+        traps++;
+        return trapFault.set(GuestFault.MMIO_TRAP, GuestFault.NO_ERROR_CODE, pa);
+    }
+
     public long accesses() { return accesses; }
+
+    /** Accesses from translated code handed to the interpreter ({@link #trap}). */
+    public long traps() { return traps; }
 }

@@ -44,6 +44,7 @@ public final class Mmu {
         this.ram = ram;
         this.walker = new PageWalker(ram, fault);
         this.codeWatch = new CodeWatch(ram);
+        ram.mmio().trapFault = fault;
     }
 
     public int cr0() { return cr0; }

@@ -56,16 +56,25 @@ class GuestEndingsTest {
     @ParameterizedTest
     @ValueSource(strings = {"interp", "jit"})
     void hltWithNoInterruptSourceEndsWithStatus6(String accel) throws IOException {
-        // sti; hlt with no timer programmed and no serial input: nothing can raise an interrupt.
-        kernel(new byte[] {(byte) 0xFB, (byte) 0xF4, (byte) 0xEB, (byte) 0xFD});
+        // Every 8259 line masked (the BIOS tick included), sti; hlt, no serial input: nothing can raise an interrupt.
+        kernel(new byte[] {
+            (byte) 0xB0, (byte) 0xFF,               // mov al, 0xFF
+            (byte) 0xE6, 0x21,                      // out 0x21, al
+            (byte) 0xE6, (byte) 0xA1,               // out 0xA1, al
+            (byte) 0xFB, (byte) 0xF4, (byte) 0xEB, (byte) 0xFD,   // sti; hlt; jmp hlt
+        });
         assertHalted(accel, null, RunResult.HALTED_NO_WAKEUP);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"interp", "jit"})
     void hltWaitingForSerialInputAfterItsEndEndsWithStatus6(String accel) throws IOException {
-        // COM1 receive interrupt on (IER=1), IRQ4 unmasked (the PIC's power-on IMR is 0), sti; hlt.
+        // COM1 receive interrupt on (IER=1), only IRQ4 unmasked, sti; hlt.
         kernel(new byte[] {
+            (byte) 0xB0, (byte) 0xEF,               // mov al, 0xEF
+            (byte) 0xE6, 0x21,                      // out 0x21, al
+            (byte) 0xB0, (byte) 0xFF,               // mov al, 0xFF
+            (byte) 0xE6, (byte) 0xA1,               // out 0xA1, al
             0x66, (byte) 0xBA, (byte) 0xF9, 0x03,   // mov dx, 0x3F9
             (byte) 0xB0, 0x01,                      // mov al, 1
             (byte) 0xEE,                            // out dx, al

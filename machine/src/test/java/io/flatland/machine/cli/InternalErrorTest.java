@@ -20,7 +20,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -135,13 +134,11 @@ class InternalErrorTest {
         String text = Files.readString(report);
         assertTrue(text.contains("error: " + expectedClass), text);
         assertTrue(text.contains("engine: " + accel), text);
-        // The registers as the failure left them: ECX counted the reads that succeeded (the
-        // interpreter's exactly; translated code keeps registers in locals between write-backs).
+        // The registers as the failure left them: ECX counted the reads that succeeded, exactly
+        // under both engines (translated code hands every device access to the interpreter).
         Matcher ecx = Pattern.compile("ECX=([0-9a-f]{8})").matcher(text);
         assertTrue(ecx.find(), text);
-        int reads = Integer.parseUnsignedInt(ecx.group(1), 16);
-        if (accel.equals("interp")) assertEquals(READS_BEFORE_FAILING - 1, reads, "ECX");
-        else assertTrue(reads > READS_BEFORE_FAILING / 2 && reads < READS_BEFORE_FAILING, "ECX " + reads);
+        assertEquals(READS_BEFORE_FAILING - 1, Integer.parseUnsignedInt(ecx.group(1), 16), "ECX");
         assertTrue(text.contains("ESP=00080000"), text);
         assertTrue(text.contains("EIP=" + String.format("%08x", ENTRY + 7)), text);
         assertTrue(Pattern.compile("(?m)^CS=0008 base=00000000 limit=ffffffff").matcher(text).find(), text);
@@ -159,10 +156,11 @@ class InternalErrorTest {
             assertTrue(text.contains("InternalErrorTest$1.read"), text);
             assertTrue(text.contains(accel.equals("jit") ? "io.flatland.jit.JitEngine.run" : "io.flatland.cpu.Interpreter.run"), text);
         }
-        if (accel.equals("jit")) {
-            // The loop had long been translated: the error came out of a translated region.
-            assertTrue(text.contains("where: in the translated region at 0x"), text);
-            assertFalse(text.contains("io.flatland.cpu.Interpreter.run"), "not from the interpreter: " + text);
+        if (accel.equals("jit") && !kind.equals("stack")) {
+            // The loop had long been translated, and its region handed the device read to the
+            // interpreter (MmioBus.trap): the report says the read ran there, called by the JIT.
+            assertTrue(text.contains("io.flatland.cpu.Interpreter.run"), text);
+            assertTrue(Pattern.compile("(?m)^ +\\d+  " + String.format("%08x", ENTRY + 7) + "  region ").matcher(text).find(), text);
         }
     }
 
