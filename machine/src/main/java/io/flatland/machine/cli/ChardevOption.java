@@ -11,6 +11,9 @@ final class ChardevOption {
     static void apply(Options o, String v) throws UsageException {
         String[] parts = v.split(",", -1);
         String backend = parts[0], id = null, path = null;
+        if (!backend.equals("stdio") && !backend.equals("file")) {
+            throw new UsageException("-chardev " + backend + ": only the stdio and file backends are supported");
+        }
         for (int k = 1; k < parts.length; k++) {
             String p = parts[k];
             int eq = p.indexOf('=');
@@ -32,7 +35,7 @@ final class ChardevOption {
                 if (path == null || path.isEmpty()) throw new UsageException("-chardev " + v + ": file needs path=PATH");
                 yield "file:" + path;
             }
-            default -> throw new UsageException("-chardev " + backend + ": only the stdio and file backends are supported");
+            default -> throw new IllegalStateException(backend);
         };
         o.chardevs.put(id, spec);
     }

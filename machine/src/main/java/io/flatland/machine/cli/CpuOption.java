@@ -25,20 +25,12 @@ final class CpuOption {
         }
         for (int i = 1; i < parts.length; i++) {
             String p = parts[i];
-            String name;
-            boolean on;
-            if (p.startsWith("+") || p.startsWith("-")) {
-                name = p.substring(1);
-                on = p.charAt(0) == '+';
-            } else if (p.indexOf('=') >= 0) {
-                name = p.substring(0, p.indexOf('='));
-                on = bool(v, p.substring(p.indexOf('=') + 1));
-            } else {
-                name = p;
-                on = true;
-            }
+            boolean sign = p.startsWith("+") || p.startsWith("-");
+            int eq = p.indexOf('=');
+            String name = sign ? p.substring(1) : eq >= 0 ? p.substring(0, eq) : p;
             CpuFeature f = CpuFeature.byQemuName(name);
             if (f == null) throw new UsageException("-cpu " + v + ": unknown CPU feature or property '" + name + "'");
+            boolean on = sign ? p.charAt(0) == '+' : eq < 0 || bool(v, p.substring(eq + 1));
             // The APIC flag is the machine's to report (with its local APIC), so asking for it is fine.
             if (on && !f.implemented() && f != CpuFeature.APIC) {
                 throw new UsageException("-cpu " + v + ": Flatland does not implement the CPU feature '" + f.qemuName() + "'");
