@@ -50,11 +50,24 @@ public final class Main {
               -append TEXT            kernel command line (after the kernel's file name)
               -m SIZE                 RAM: MiB, or with B/K/M/G suffix, 0x hex, fractions with a
                                       suffix (1.5G); 0 = default 128M; 2M..3584M, rounded up to 8K
+              -bios FILE              run a ROM image (a multiple of 64 KiB) from the reset vector
+                                      instead of a kernel; mapped below 4 GiB and (its last 128K) 1 MiB
               -serial stdio|file:PATH|null|none   COM1; a second -serial is COM2, and so on up to
                                       COM4 (default: COM1 on stdio; none leaves its port out)
+              -nodefaults             no default devices: without -serial, no serial port at all
               -no-reboot              exit instead of rebooting on reset or triple fault
-              -nographic, -display none, -device isa-debug-exit,iobase=0xf4,iosize=0x04
-                                      accepted; isa-debug-exit is always present at 0xF4
+              -machine, -M TYPE[,pit=on][,accel=tcg]   pc (default) or isapc; -machine help
+              -cpu MODEL[,+F|-F|F=on|off...]   qemu32 (default; 486 on isapc), pentium, pentium2,
+                                      pentium3, 486, max, qemu64; CPUID reports only the flags
+                                      Flatland implements, +F of another is refused; -cpu help
+              -smp 1                  one CPU (SMP is not modelled: more is refused)
+              -device isa-debug-exit,iobase=0xf4,iosize=0x04   always present at 0xF4
+              -device pc-testdev | pci-testdev   kvm-unit-tests' test devices (pci-testdev: pc only)
+              -device isa-debugcon[,iobase=0xe9][,readback=0xe9],chardev=ID   bytes written to the
+                                      port go to the chardev; reads return the readback byte
+              -chardev stdio,id=ID | file,id=ID,path=PATH   an output for isa-debugcon
+              -nographic, -display none   accepted (there is no display)
+              Every option may also be spelled with two dashes, and take its value after '='.
             Flatland options:
               -accel interp|jit       execution engine (default jit; QEMU's tcg means jit)
               --icount                virtual time from instructions (1 insn = 1 ns): repeatable runs;

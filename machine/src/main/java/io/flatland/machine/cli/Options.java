@@ -59,15 +59,16 @@ final class Options {
             String opt = a.startsWith("--") ? a.substring(1) : a;
             String inlineValue = null;
             int eq = opt.indexOf('=');
-            if (opt.startsWith("-") && eq > 0 && !opt.startsWith("-append") && !opt.startsWith("-initrd")) {
+            // "--append=a=b" splits at the first '=': the value keeps the rest.
+            if (opt.startsWith("-") && eq > 0) {
                 inlineValue = opt.substring(eq + 1);
                 opt = opt.substring(0, eq);
             }
             switch (opt) {
                 case "-help", "-h" -> o.help = true;
                 case "-kernel" -> o.kernel = c.value(inlineValue);
-                case "-initrd" -> o.initrd = c.value(null);
-                case "-append" -> o.append = c.value(null);
+                case "-initrd" -> o.initrd = c.value(inlineValue);
+                case "-append" -> o.append = c.value(inlineValue);
                 case "-m" -> o.ramBytes = RamSizeOption.parse(c.value(inlineValue));
                 case "-serial" -> o.serial(c.value(inlineValue));
                 case "-no-reboot" -> o.noReboot = true;

@@ -44,6 +44,14 @@ class PcOptionsTest {
         assertEquals(List.of(new DeviceOption.Debugcon(0xE9, 0xE9, "c")), o.debugcons);
     }
 
+    @Test void appendAndInitrdTakeInlineValuesToo() throws UsageException {
+        Options o = parse("--append=console=ttyS0 a=b", "--initrd=mod arg=1,mod2", "-kernel=k.elf");
+        assertEquals("console=ttyS0 a=b", o.append);
+        assertEquals("mod arg=1,mod2", o.initrd);
+        assertEquals("k.elf", o.kernel);
+        assertEquals("x=1", parse("-append", "x=1").append);
+    }
+
     @Test void smpOneIsFineMoreIsRefused() throws UsageException {
         parse("-smp", "1");
         parse("-smp", "cpus=1,sockets=1,cores=1,threads=1");
