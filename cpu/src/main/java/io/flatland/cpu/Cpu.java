@@ -64,6 +64,9 @@ public final class Cpu {
     public int cr2;
     public final int[] dr = new int[8];
 
+    /** What CPUID reports (QEMU's -cpu); set before the machine starts (the reset state's EDX comes from it). */
+    public CpuModel cpuModel = CpuModel.QEMU32;
+
     // Model-specific registers used by kernels.
     public int sysenterCs, sysenterEsp, sysenterEip;
     /** IA32_MISC_ENABLE (0x1A0); bit 0 (fast strings) is set at reset. */

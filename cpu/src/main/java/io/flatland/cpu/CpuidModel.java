@@ -1,61 +1,75 @@
 package io.flatland.cpu;
 
 /**
- * CPUID (SDM Vol. 2A, Table 3-8 onward). Identity as QEMU's default {@code qemu32} model
- * (GenuineIntel, family 6 model 6 stepping 3, brand "QEMU Virtual CPU version 2.5+"),
- * but the feature bits are only those this emulator really implements: no PAE, APIC,
- * MCE, PAT, MMX, SSE or FXSR, which qemu32 does report.
+ * CPUID (SDM Vol. 2A, Table 3-8 onward), answered from the CPU's {@link CpuModel}: its
+ * identity as QEMU reports it, its feature flags masked to what Flatland implements.
  */
 final class CpuidModel {
     private CpuidModel() { }
 
-    /** Highest basic leaf. Leaves 2 and 4 (cache descriptors) are not modelled, so we stop at 1. */
-    static final int MAX_BASIC = 1;
-    static final int MAX_EXTENDED = 0x80000004;
+    /**
+     * Leaf 2 of QEMU's Intel models: one call (AL=1), descriptors 0x4D (L3), 0x2C (L1d), 0x30
+     * (L1i), 0x7D (L2), as recorded from qemu-system-i386 7.2 (SDM Vol. 2A, Table 3-12).
+     * AMD models answer leaf 2 with zeros.
+     */
+    private static final int[] INTEL_LEAF2 = {0x00000001, 0, 0x0000004d, 0x002c307d};
 
-    /** Family 6, model 6, stepping 3 (EAX layout of leaf 1). */
-    static final int SIGNATURE = 6 << 8 | 6 << 4 | 3;
-
-    // CPUID.01H:EDX bit positions, SDM Vol. 2A Table 3-11.
-    static final int FPU = 1, DE = 1 << 2, PSE = 1 << 3, TSC = 1 << 4, MSR = 1 << 5, CX8 = 1 << 8,
-            APIC = 1 << 9, SEP = 1 << 11, PGE = 1 << 13, CMOV = 1 << 15;
-    static final int FEATURES_EDX = FPU | DE | PSE | TSC | MSR | CX8 | SEP | PGE | CMOV;
-
-    private static final String VENDOR = "GenuineIntel";
-    private static final String BRAND = "QEMU Virtual CPU version 2.5+";
+    /**
+     * Leaf 0x80000008 EAX: physical and linear address widths. Without PAE (or long mode)
+     * Flatland has 32 of each; QEMU's max and qemu64 say 36 physical bits.
+     */
+    private static final int ADDRESS_SIZES = 32 << 8 | 32;
 
     static void cpuid(Cpu cpu) {
+        CpuModel m = cpu.cpuModel;
         int leaf = cpu.reg[Cpu.EAX];
         int a = 0, b = 0, c = 0, d = 0;
+        // Beyond the highest leaf of its range Intel CPUs (and QEMU) answer with the highest basic leaf.
         if (Integer.compareUnsigned(leaf, 0x80000000) >= 0) {
-            // Beyond the highest extended leaf Intel CPUs answer with the highest basic leaf.
-            if (Integer.compareUnsigned(leaf, MAX_EXTENDED) > 0) leaf = MAX_BASIC;
-        } else if (leaf > MAX_BASIC) {
-            leaf = MAX_BASIC;
+            if (Integer.compareUnsigned(leaf, m.maxExtendedLeaf) > 0) leaf = m.maxBasicLeaf;
+        } else if (leaf > m.maxBasicLeaf) {
+            leaf = m.maxBasicLeaf;
         }
         switch (leaf) {
-            case 0 -> {
-                a = MAX_BASIC;
-                b = chars(VENDOR, 0);
-                d = chars(VENDOR, 4);
-                c = chars(VENDOR, 8);
+            case 0, 0x80000000 -> {
+                // QEMU puts the vendor in both (AMD's layout for 0x80000000; real Intel CPUs leave it zero).
+                a = leaf == 0 ? m.maxBasicLeaf : m.maxExtendedLeaf;
+                b = chars(m.vendor, 0);
+                d = chars(m.vendor, 4);
+                c = chars(m.vendor, 8);
             }
             case 1 -> {
-                a = SIGNATURE;
+                a = m.signature();
                 b = 8 << 8;                 // CLFLUSH line size field (8 x 8 bytes), APIC ID 0, as QEMU
-                d = FEATURES_EDX;
-                // The APIC bit follows the local APIC's global enable (absent on isapc).
-                if (cpu.apicBase != null && (cpu.apicBase.read() & (1 << 11)) != 0) d |= APIC;
+                c = m.reported(CpuFeature.Reg.ECX1);
+                d = m.reported(CpuFeature.Reg.EDX1);
+                // The APIC bit also follows the local APIC's global enable (IA32_APIC_BASE bit 11).
+                if (cpu.apicBase != null && (cpu.apicBase.read() & (1 << 11)) == 0) d &= ~CpuFeature.APIC.mask();
             }
-            case 0x80000000 -> a = MAX_EXTENDED;
-            case 0x80000001 -> { }
+            case 2 -> {
+                if (m.vendor.equals(CpuModel.INTEL)) {
+                    a = INTEL_LEAF2[0];
+                    b = INTEL_LEAF2[1];
+                    c = INTEL_LEAF2[2];
+                    d = INTEL_LEAF2[3];
+                }
+            }
+            case 0x80000001 -> {
+                a = m.signature();
+                c = m.reported(CpuFeature.Reg.ECX_EXT);
+                d = m.reported(CpuFeature.Reg.EDX_EXT);
+            }
             case 0x80000002, 0x80000003, 0x80000004 -> {
                 int base = (leaf - 0x80000002) * 16;
-                a = chars(BRAND, base);
-                b = chars(BRAND, base + 4);
-                c = chars(BRAND, base + 8);
-                d = chars(BRAND, base + 12);
+                String brand = m.brand == null ? "" : m.brand;
+                a = chars(brand, base);
+                b = chars(brand, base + 4);
+                c = chars(brand, base + 8);
+                d = chars(brand, base + 12);
             }
+            case 0x80000008 -> a = ADDRESS_SIZES;
+            // Cache parameters (leaf 4, 0x80000005/6), thermal, extended features (leaf 7),
+            // topology and XSAVE leaves: not modelled, zeros (no such caches, no such features).
             default -> { }
         }
         cpu.reg[Cpu.EAX] = a;

@@ -19,7 +19,7 @@ final class MachineStates {
     /** SDM Vol. 3A §9.1.1, Table 9-1. */
     static void reset(Cpu cpu) {
         java.util.Arrays.fill(cpu.reg, 0);
-        cpu.reg[Cpu.EDX] = CpuidModel.SIGNATURE;     // EDX holds the processor signature after reset
+        cpu.reg[Cpu.EDX] = cpu.cpuModel.signature();    // EDX holds the processor signature after reset
         cpu.mmu.setCr0(0x60000010);
         cpu.mmu.setCr3(0);
         cpu.mmu.setCr4(0);

@@ -78,7 +78,7 @@ final class FirmwareHandoff {
             if (v == 0x08) entry = TIMER_ENTRY;
             else if (v > 0x08 && v <= 0x0F) entry = MASTER_IRQ_ENTRY;
             else if (v >= 0x70 && v <= 0x77) entry = SLAVE_IRQ_ENTRY;
-            else if (v >= 0x60 && v <= 0x67) entry = -1;     // the "user interrupt" vectors SeaBIOS leaves 0
+            else if (v >= 0x60 && v <= 0x66 || v == 0x79) entry = -1;   // vectors SeaBIOS leaves null
             else entry = IRET_ENTRY;
             ram.write32(4 * v, entry < 0 ? 0 : BIOS_SEGMENT << 16 | entry);
         }

@@ -7,6 +7,7 @@ import io.flatland.cpu.ExitReason;
 import io.flatland.cpu.SystemOps;
 import io.flatland.cpu.UnimplementedFeature;
 import io.flatland.machine.devices.CmosRtc;
+import io.flatland.machine.devices.DebugCon;
 import io.flatland.machine.devices.DebugExit;
 import io.flatland.machine.devices.Device;
 import io.flatland.machine.devices.DualPic;
@@ -21,6 +22,8 @@ import io.flatland.machine.devices.SystemControlPortA;
 import io.flatland.machine.devices.SystemControlPortB;
 import io.flatland.machine.devices.Wiring;
 import io.flatland.machine.loader.BadImageException;
+import io.flatland.machine.loader.BiosBoot;
+import io.flatland.machine.loader.BiosRom;
 import io.flatland.machine.log.LogItems;
 import io.flatland.machine.loader.GuestBoot;
 import io.flatland.machine.loader.LinuxLoader;
@@ -65,6 +68,8 @@ public final class Machine implements AutoCloseable {
     /** pc only (null on isapc). */
     private final LocalApic lapic;
     private final IoApic ioapic;
+    /** The -device isa-debugcon ports (usually none). */
+    private final List<DebugCon> debugcons;
     /** Every device, in the order they are attached and reset. */
     private final List<Device> devices;
     private final PcPlatform platform;
@@ -77,10 +82,14 @@ public final class Machine implements AutoCloseable {
     public Machine(MachineConfig config) throws BadImageException {
         this.config = config;
         this.image = prepareBoot(config);
-        this.ram = new PhysicalMemory(image.memoryMap().below4g(), new MmioBus());
+        MmioBus mmio = new MmioBus();
+        if (image instanceof BiosBoot b) mmio.map(b.rom().base(), b.rom().size(), b.rom());
+        this.ram = new PhysicalMemory(image.memoryMap().below4g(), mmio);
         this.mmu = new Mmu(ram);
         this.io = new IoBus();
         this.cpu = new Cpu(mmu, io);
+        // The APIC flag follows the machine: only a machine with a local APIC may announce one.
+        cpu.cpuModel = config.cpuModel.withLocalApic(config.machineType.hasApicAcpiPci());
         this.clock = new VirtualClock(cpu, config.icount);
 
         pic = new DualPic();
@@ -95,6 +104,9 @@ public final class Machine implements AutoCloseable {
         debugExit = new DebugExit();
         List<Device> all = new java.util.ArrayList<>(List.of(pic, pit, new SystemControlPortB(pit), serial, rtc, post,
                 debugExit, new SystemControlPortA(), new KeyboardController()));
+        debugcons = new java.util.ArrayList<>();
+        for (MachineConfig.Debugcon d : config.debugcons) debugcons.add(new DebugCon(d.iobase(), d.readback(), d.out()));
+        all.addAll(debugcons);
         java.util.function.IntFunction<io.flatland.machine.devices.InterruptLine> irq = pic::line;
         if (config.machineType.hasApicAcpiPci()) {
             // pc: a local APIC and an I/O APIC; every ISA line drives both the 8259 and the I/O APIC.
@@ -132,6 +144,7 @@ public final class Machine implements AutoCloseable {
 
     /** A Linux bzImage (the "HdrS" signature) boots by the Linux boot protocol, anything else by Multiboot. */
     private static GuestBoot prepareBoot(MachineConfig config) throws BadImageException {
+        if (config.bios != null) return new BiosBoot(new BiosRom(config.bios, config.biosName), config.ramBytes);
         if (!LinuxSetupHeader.isLinux(config.kernel)) {
             return MultibootLoader.prepare(config.kernel, config.kernelName, config.append, config.modules, config.ramBytes);
         }
@@ -327,6 +340,7 @@ public final class Machine implements AutoCloseable {
             return internalError(e, null);
         } finally {
             serial.flush();
+            for (DebugCon d : debugcons) d.flush();
             if (config.log != null) config.log.flush();
         }
     }

@@ -51,6 +51,14 @@ public final class MachineConfig {
     final MachineType machineType;
     final boolean pcTestdev;
     final boolean pciTestdev;
+    final io.flatland.cpu.CpuModel cpuModel;
+    final List<Debugcon> debugcons;
+    /** The -bios image (then there is no kernel), or null. */
+    final byte[] bios;
+    final String biosName;
+
+    /** An isa-debugcon: its port, its readback byte, where its output goes (null: dropped). */
+    public record Debugcon(int iobase, int readback, OutputStream out) { }
 
     private MachineConfig(Builder b) {
         this.ramBytes = b.ramBytes;
@@ -68,6 +76,11 @@ public final class MachineConfig {
         this.machineType = b.machineType;
         this.pcTestdev = b.pcTestdev;
         this.pciTestdev = b.pciTestdev;
+        this.cpuModel = b.cpuModel != null ? b.cpuModel
+                : machineType == MachineType.ISAPC ? io.flatland.cpu.CpuModel.I486 : io.flatland.cpu.CpuModel.QEMU32;
+        this.debugcons = List.copyOf(b.debugcons);
+        this.bios = b.bios;
+        this.biosName = b.biosName;
     }
 
     public static Builder builder() {
@@ -75,7 +88,8 @@ public final class MachineConfig {
     }
 
     public long ramBytes() { return ramBytes; }
-    public String kernelName() { return new String(kernelName, StandardCharsets.UTF_8); }
+    /** The kernel's name as given, or null when a -bios ROM runs instead. */
+    public String kernelName() { return kernelName == null ? null : new String(kernelName, StandardCharsets.UTF_8); }
     /** The -append text (decoded as UTF-8 for display), or null. */
     public String append() { return append == null ? null : new String(append, StandardCharsets.UTF_8); }
     public Accel accel() { return accel; }
@@ -87,6 +101,11 @@ public final class MachineConfig {
     public boolean pcTestdev() { return pcTestdev; }
     /** QEMU's -device pci-testdev (a PCI function with an I/O and a memory BAR; pc only). */
     public boolean pciTestdev() { return pciTestdev; }
+    /** QEMU's -cpu: what CPUID reports (before the machine decides on the APIC flag). */
+    public io.flatland.cpu.CpuModel cpuModel() { return cpuModel; }
+    public List<Debugcon> debugcons() { return debugcons; }
+    /** Whether the machine starts a -bios ROM at the reset vector rather than a kernel. */
+    public boolean hasBios() { return bios != null; }
 
     public static final class Builder {
         private long ramBytes = DEFAULT_RAM;
@@ -104,6 +123,10 @@ public final class MachineConfig {
         private MachineType machineType = MachineType.PC;
         private boolean pcTestdev;
         private boolean pciTestdev;
+        private io.flatland.cpu.CpuModel cpuModel;
+        private final List<Debugcon> debugcons = new ArrayList<>();
+        private byte[] bios;
+        private String biosName;
 
         private Builder() { }
 
@@ -275,8 +298,31 @@ public final class MachineConfig {
             return this;
         }
 
+        /** QEMU's -cpu (default: the machine type's, qemu32 on pc and 486 on isapc, as QEMU 7.2). */
+        public Builder cpu(io.flatland.cpu.CpuModel model) {
+            cpuModel = java.util.Objects.requireNonNull(model);
+            return this;
+        }
+
+        /** Adds an isa-debugcon at {@code iobase}; {@code out} null drops its output. */
+        public Builder debugcon(int iobase, int readback, OutputStream out) {
+            debugcons.add(new Debugcon(iobase, readback, out));
+            return this;
+        }
+
+        /**
+         * QEMU's -bios: a ROM image (a multiple of 64 KiB) at the top of the address space, run
+         * from the reset vector instead of a kernel.
+         */
+        public Builder bios(String name, byte[] image) {
+            biosName = name;
+            bios = image;
+            return this;
+        }
+
         public MachineConfig build() {
-            if (kernel == null) throw new IllegalStateException("no kernel given");
+            if (kernel == null && bios == null) throw new IllegalStateException("no kernel given");
+            if (kernel != null && bios != null) throw new IllegalStateException("-bios runs without a kernel");
             return new MachineConfig(this);
         }
     }

@@ -131,9 +131,13 @@ void trap_dispatch(struct frame *f) {
     exit(EXIT_BAD_TRAP);
 }
 
+u8 boot_imr_master, boot_imr_slave;
+
 void rt_init(u32 magic, u32 mbi) {
     (void)magic; (void)mbi;
-    /* mask both PICs: the BIOS may have left IRQ0 unmasked */
+    /* mask both PICs: the BIOS may have left IRQ0 unmasked (what it left is kept for 'handoff') */
+    boot_imr_master = inb(0x21);
+    boot_imr_slave = inb(0xA1);
     outb(0x21, 0xFF);
     outb(0xA1, 0xFF);
     /* COM1: 115200 8N1, FIFO on */

@@ -119,4 +119,6 @@ static inline __attribute__((noreturn)) void user_exit(void) {
 
 void print_trap(void);    /* one line: vector, error code, cs, cr2 (not eip) */
 void kmain(u32 magic, u32 mbi);
+/* The 8259 masks the firmware left, read before rt_init masked every line. */
+extern u8 boot_imr_master, boot_imr_slave;
 #endif

@@ -50,11 +50,24 @@ public final class Main {
               -append TEXT            kernel command line (after the kernel's file name)
               -m SIZE                 RAM: MiB, or with B/K/M/G suffix, 0x hex, fractions with a
                                       suffix (1.5G); 0 = default 128M; 2M..3584M, rounded up to 8K
+              -bios FILE              run a ROM image (a multiple of 64 KiB) from the reset vector
+                                      instead of a kernel; mapped below 4 GiB and (its last 128K) 1 MiB
               -serial stdio|file:PATH|null|none   COM1; a second -serial is COM2, and so on up to
                                       COM4 (default: COM1 on stdio; none leaves its port out)
+              -nodefaults             no default devices: without -serial, no serial port at all
               -no-reboot              exit instead of rebooting on reset or triple fault
-              -nographic, -display none, -device isa-debug-exit,iobase=0xf4,iosize=0x04
-                                      accepted; isa-debug-exit is always present at 0xF4
+              -machine, -M TYPE[,pit=on][,accel=tcg]   pc (default) or isapc; -machine help
+              -cpu MODEL[,+F|-F|F=on|off...]   qemu32 (default; 486 on isapc), pentium, pentium2,
+                                      pentium3, 486, max, qemu64; CPUID reports only the flags
+                                      Flatland implements, +F of another is refused; -cpu help
+              -smp 1                  one CPU (SMP is not modelled: more is refused)
+              -device isa-debug-exit,iobase=0xf4,iosize=0x04   always present at 0xF4
+              -device pc-testdev | pci-testdev   kvm-unit-tests' test devices (pci-testdev: pc only)
+              -device isa-debugcon[,iobase=0xe9][,readback=0xe9],chardev=ID   bytes written to the
+                                      port go to the chardev; reads return the readback byte
+              -chardev stdio,id=ID | file,id=ID,path=PATH   an output for isa-debugcon
+              -nographic, -display none   accepted (there is no display)
+              Every option may also be spelled with two dashes, and take its value after '='.
             Flatland options:
               -accel interp|jit       execution engine (default jit; QEMU's tcg means jit)
               --icount                virtual time from instructions (1 insn = 1 ns): repeatable runs;
@@ -113,6 +126,22 @@ public final class Main {
             if (o.logHelp) {
                 out.print(io.flatland.machine.log.LogItems.help());
                 return 0;
+            }
+            if (o.machineHelp) {
+                out.print(MachineOption.help());
+                return 0;
+            }
+            if (o.cpuHelp) {
+                out.print(CpuOption.help());
+                return 0;
+            }
+            if (o.bios != null) {
+                // QEMU hands -kernel to its own option ROMs, which a foreign ROM does not run.
+                if (o.kernel != null) throw new UsageException("-bios with -kernel: Flatland's -bios runs the ROM alone, without a kernel");
+                MachineConfig.Builder b = MachineConfig.builder().ram(o.ramBytes)
+                        .bios(ByteStrings.display(o.bios), ImageFile.read(ByteStrings.path(cwd, o.bios), "BIOS",
+                                ByteStrings.display(o.bios), io.flatland.machine.loader.BiosRom.MAX_SIZE));
+                return boot(o, b, in, out, err, cwd).exitStatus();
             }
             if (o.kernel == null) throw new UsageException("no kernel given: use -kernel FILE, or 'flatland boot' (see --help)");
             MachineConfig.Builder b = MachineConfig.builder()
@@ -174,6 +203,7 @@ public final class Main {
                            AfterRun after) throws UsageException, BadImageException {
         List<String> specs = o.serialPorts();
         List<OutputStream> sinks = new java.util.ArrayList<>();
+        List<OutputStream> chardevFiles = new java.util.ArrayList<>();
         Thread hook = null;
         GuestLogger log = null;
         io.flatland.machine.log.TraceWriter trace = null;
@@ -195,18 +225,25 @@ public final class Main {
                     sink = new BufferedOutputStream(out, 8192);
                 } else if (spec.startsWith("file:")) {
                     String file = spec.substring(5);
-                    try {
-                        sink = new BufferedOutputStream(Files.newOutputStream(ByteStrings.path(cwd, file)));
-                    } catch (IOException e) {
-                        throw new UsageException("-serial file:" + file + ": cannot open: " + ByteStrings.fromPlatform(String.valueOf(e.getMessage())));
-                    }
+                    sink = open(cwd, file, "-serial file:");
                 }
                 sinks.add(sink);
                 if (spec.equals("none")) b.noSerialPort(i + 1);
                 else b.serialPort(i + 1, sink, spec.equals("stdio") ? in : null);
             }
-            b.ram(o.ramBytes).accel(o.accel).icount(o.icount).noReboot(o.noReboot).notes(err);
-            hook = flushOnExit(sinks, out, log, trace);
+            // -nodefaults without -serial: no serial port at all, as QEMU.
+            if (specs.isEmpty()) b.noSerialPort(1);
+            for (DeviceOption.Debugcon d : o.debugcons) {
+                String spec = o.chardevs.get(d.chardev());
+                OutputStream sink = spec.equals("stdio") ? out : open(cwd, spec.substring(5), "-chardev file,path=");
+                if (!spec.equals("stdio")) chardevFiles.add(sink);
+                b.debugcon(d.iobase(), d.readback(), sink);
+            }
+            b.ram(o.ramBytes).accel(o.accel).icount(o.icount).noReboot(o.noReboot).notes(err)
+                    .machine(o.machineType()).cpu(o.cpuModel()).pcTestdev(o.pcTestdev).pciTestdev(o.pciTestdev);
+            List<OutputStream> flushed = new java.util.ArrayList<>(sinks);
+            flushed.addAll(chardevFiles);
+            hook = flushOnExit(flushed, out, log, trace);
             long t0 = System.nanoTime();
             try (Machine m = new Machine(b.build())) {
                 if (trace != null) m.addListener(trace);
@@ -239,6 +276,7 @@ public final class Main {
             for (int i = 0; i < sinks.size(); i++) {
                 if (specs.get(i).startsWith("file:")) closeQuietly(sinks.get(i));
             }
+            for (OutputStream f : chardevFiles) closeQuietly(f);
             if (hook != null) {
                 try {
                     Runtime.getRuntime().removeShutdownHook(hook);
@@ -266,6 +304,15 @@ public final class Main {
         }, "flatland-flush-on-exit");
         Runtime.getRuntime().addShutdownHook(hook);
         return hook;
+    }
+
+    /** A file the guest's output goes to (created or truncated, as QEMU does); {@code what} names the option in errors. */
+    private static OutputStream open(Path cwd, String file, String what) throws UsageException {
+        try {
+            return new BufferedOutputStream(Files.newOutputStream(ByteStrings.path(cwd, file)));
+        } catch (IOException e) {
+            throw new UsageException(what + ByteStrings.display(file) + ": cannot open: " + ByteStrings.fromPlatform(String.valueOf(e.getMessage())));
+        }
     }
 
     /** The -d log: to -D's file (created or truncated, as QEMU does) or to stderr; null without -d. */

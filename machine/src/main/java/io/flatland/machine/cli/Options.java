@@ -17,6 +17,21 @@ final class Options {
     /** One entry per -serial, COM1 first: "stdio", "null", "none" or "file:PATH". Empty: COM1 on stdio. */
     final List<String> serial = new java.util.ArrayList<>();
     boolean noReboot;
+    /** -nodefaults: no device is created that was not asked for (here: no COM1 without -serial). */
+    boolean noDefaults;
+    /** -machine (null: pc); -machine help. */
+    io.flatland.machine.MachineType machine;
+    boolean machineHelp;
+    /** -cpu as given (null: the machine's default model); -cpu help. Resolved by {@link #cpuModel}. */
+    String cpu;
+    boolean cpuHelp;
+    /** -device pc-testdev, pci-testdev, isa-debugcon; -chardev ids to their "stdio" or "file:PATH". */
+    boolean pcTestdev;
+    boolean pciTestdev;
+    final List<DeviceOption.Debugcon> debugcons = new java.util.ArrayList<>();
+    final java.util.Map<String, String> chardevs = new java.util.LinkedHashMap<>();
+    /** -bios FILE, or null. */
+    String bios;
     Accel accel = Accel.JIT;
     String statsFile;
     /** --trace FILE: exceptions, interrupts and POST codes ({@link io.flatland.machine.log.TraceWriter}). */
@@ -44,24 +59,43 @@ final class Options {
             String opt = a.startsWith("--") ? a.substring(1) : a;
             String inlineValue = null;
             int eq = opt.indexOf('=');
-            if (opt.startsWith("-") && eq > 0 && !opt.startsWith("-append") && !opt.startsWith("-initrd")) {
+            // "--append=a=b" splits at the first '=': the value keeps the rest.
+            if (opt.startsWith("-") && eq > 0) {
                 inlineValue = opt.substring(eq + 1);
                 opt = opt.substring(0, eq);
             }
             switch (opt) {
                 case "-help", "-h" -> o.help = true;
                 case "-kernel" -> o.kernel = c.value(inlineValue);
-                case "-initrd" -> o.initrd = c.value(null);
-                case "-append" -> o.append = c.value(null);
+                case "-initrd" -> o.initrd = c.value(inlineValue);
+                case "-append" -> o.append = c.value(inlineValue);
                 case "-m" -> o.ramBytes = RamSizeOption.parse(c.value(inlineValue));
                 case "-serial" -> o.serial(c.value(inlineValue));
                 case "-no-reboot" -> o.noReboot = true;
+                case "-nodefaults" -> o.noDefaults = true;
+                case "-smp" -> SmpOption.check(c.value(inlineValue));
+                case "-machine", "-M" -> {
+                    String v = c.value(inlineValue);
+                    if (v.equals("help") || v.equals("?")) {
+                        o.machineHelp = true;
+                    } else {
+                        io.flatland.machine.MachineType t = MachineOption.parse(v);
+                        if (t != null) o.machine = t;
+                    }
+                }
+                case "-cpu" -> {
+                    String v = c.value(inlineValue);
+                    if (v.equals("help") || v.equals("?")) o.cpuHelp = true;
+                    else o.cpu = v;
+                }
+                case "-chardev" -> ChardevOption.apply(o, c.value(inlineValue));
+                case "-bios" -> o.bios = c.value(inlineValue);
                 case "-nographic" -> { }
                 case "-display" -> {
                     String v = c.value(inlineValue);
                     if (!v.equals("none")) throw new UsageException("-display " + v + ": only '-display none' is supported");
                 }
-                case "-device" -> device(c.value(inlineValue));
+                case "-device" -> DeviceOption.apply(o, c.value(inlineValue));
                 case "-accel" -> {
                     String v = c.value(inlineValue);
                     try {
@@ -119,7 +153,32 @@ final class Options {
         if (o.stopAtStart && o.gdb == null) {
             throw new UsageException("-S needs -s or -gdb: Flatland has no monitor, only a debugger can start the CPU");
         }
+        o.checkDevices();
         return o;
+    }
+
+    /** Checks that need every option: the machine a device sits on, the chardevs devices name. */
+    private void checkDevices() throws UsageException {
+        // QEMU's wording: isapc has no PCI bus.
+        if (pciTestdev && !machineType().hasApicAcpiPci()) {
+            throw new UsageException("-device pci-testdev: No 'PCI' bus found for device 'pci-testdev'");
+        }
+        int stdio = serial.contains("stdio") ? 1 : 0;
+        for (DeviceOption.Debugcon d : debugcons) {
+            String spec = chardevs.get(d.chardev());
+            if (spec == null) throw new UsageException("-device isa-debugcon: no -chardev with id '" + d.chardev() + "'");
+            if (spec.equals("stdio")) stdio++;
+        }
+        if (stdio > 1) throw new UsageException("-chardev stdio: standard input and output can serve only one device");
+    }
+
+    io.flatland.machine.MachineType machineType() {
+        return machine == null ? io.flatland.machine.MachineType.PC : machine;
+    }
+
+    /** The -cpu model for this machine (its default without -cpu). */
+    io.flatland.cpu.CpuModel cpuModel() throws UsageException {
+        return CpuOption.parse(cpu, machineType());
     }
 
     /** Walks the arguments; an option's value is either inline ("--x=v") or the next argument. */
@@ -167,34 +226,13 @@ final class Options {
         }
     }
 
-    /** The -serial values for COM1..COM4 (COM1 on stdio when none was given; QEMU ignores more than four). */
+    /**
+     * The -serial values for COM1..COM4 (QEMU ignores more than four). None given: COM1 on
+     * stdio, or no serial port at all under -nodefaults (as QEMU).
+     */
     List<String> serialPorts() {
-        if (serial.isEmpty()) return List.of("stdio");
+        if (serial.isEmpty()) return noDefaults ? List.of() : List.of("stdio");
         return serial.subList(0, Math.min(serial.size(), 4));
-    }
-
-    private static void device(String v) throws UsageException {
-        String[] parts = v.split(",");
-        if (!parts[0].equals("isa-debug-exit")) {
-            throw new UsageException("-device " + parts[0] + ": only isa-debug-exit is supported");
-        }
-        for (int k = 1; k < parts.length; k++) {
-            String p = parts[k];
-            int eq = p.indexOf('=');
-            if (eq < 0) throw new UsageException("-device " + v + ": malformed property '" + p + "'");
-            String name = p.substring(0, eq), val = p.substring(eq + 1);
-            long n;
-            try {
-                n = Long.decode(val);
-            } catch (NumberFormatException e) {
-                throw new UsageException("-device " + v + ": bad number '" + val + "'");
-            }
-            switch (name) {
-                case "iobase" -> { if (n != 0xF4) throw new UsageException("-device isa-debug-exit: only iobase=0xf4 is supported"); }
-                case "iosize" -> { if (n != 4) throw new UsageException("-device isa-debug-exit: only iosize=0x04 is supported"); }
-                default -> throw new UsageException("-device isa-debug-exit: unknown property '" + name + "'");
-            }
-        }
     }
 
     private static long positiveLong(String v, String opt) throws UsageException {
