@@ -12,7 +12,7 @@
 set -eu
 cd "$(dirname "$0")"
 
-KERNELS="alu paging rings pit strings smc mbinfo misc realmode gates iobitmap x87detect taskswitch unassigned a20 lowload pitirr serial4 handoff"
+KERNELS="alu paging rings pit strings smc mbinfo misc realmode gates iobitmap x87detect taskswitch unassigned a20 lowload pitirr serial4 handoff lapic"
 CC=${CC:-gcc}
 LD=${LD:-ld}
 QEMU=${QEMU:-qemu-system-i386}

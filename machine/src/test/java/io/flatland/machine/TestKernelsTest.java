@@ -41,7 +41,7 @@ class TestKernelsTest {
     /** A guard against a kernel that never ends; the largest takes ~16M instructions. */
     private static final String MAX_INSNS = "2000000000";
     /** Kernels that also run without --icount (QEMU recorded them in real time). */
-    static final Set<String> BOTH_TIME_MODES = Set.of("pit", "pitirr");
+    static final Set<String> BOTH_TIME_MODES = Set.of("pit", "pitirr", "lapic");
 
     static Path dir() throws URISyntaxException {
         URL url = TestKernelsTest.class.getResource("/kernels");

@@ -12,7 +12,7 @@ import io.flatland.mmu.MmioBus;
  * registers, EOI, the in-service, request and trigger-mode bitmaps, the LVT timer (one-shot and
  * periodic, counting virtual nanoseconds through the divide register), LINT0 in virtual-wire
  * mode so that the 8259's INTR reaches the CPU (QEMU sets LINT0 to ExtINT at reset, as a BIOS
- * would), LINT1, the error status register and the interrupt command register for IPIs to
+ * would), LINT1, the error status register (always clear, as QEMU's) and the interrupt command register for IPIs to
  * itself (fixed and NMI) and to CPUs that do not exist.
  *
  * <p>Interrupts from the I/O APIC and from IPIs land in IRR ({@link #accept}); the CPU takes
@@ -41,7 +41,6 @@ public final class LocalApic implements Device, MmioBus.Region, ApicBaseMsr {
     private int svr;
     private int ldr;
     private int dfr;
-    private int esr, esrPending;
     private int icrLow, icrHigh;
     private final int[] lvt = new int[LVT_COUNT];
     private final int[] irr = new int[8], isr = new int[8], tmr = new int[8];
@@ -87,7 +86,6 @@ public final class LocalApic implements Device, MmioBus.Region, ApicBaseMsr {
         svr = 0xFF;
         ldr = 0;
         dfr = 0xFFFF_FFFF;
-        esr = esrPending = 0;
         icrLow = icrHigh = 0;
         java.util.Arrays.fill(lvt, MASKED);
         // QEMU's reset sets the BSP's LINT0 to ExtINT (unmasked): PIC interrupts reach the CPU
@@ -172,12 +170,8 @@ public final class LocalApic implements Device, MmioBus.Region, ApicBaseMsr {
     public void accept(int deliveryMode, int vector, boolean level) {
         switch (deliveryMode) {
             case DM_FIXED, DM_LOWEST -> {
-                if (vector < 16) {
-                    // Vectors 0-15 are illegal for the APIC: "received illegal vector" (ESR bit 6).
-                    esrPending |= 1 << 6;
-                    localDeliver(LVT_ERROR);
-                    return;
-                }
+                // The SDM has the APIC reject vectors 0-15 ("received illegal vector" in ESR);
+                // QEMU 7.2 accepts and delivers them, and Flatland does as the reference machine.
                 set(irr, vector);
                 if (level) set(tmr, vector); else clear(tmr, vector);
                 changed();
@@ -284,7 +278,7 @@ public final class LocalApic implements Device, MmioBus.Region, ApicBaseMsr {
             case 0xD0 -> ldr;
             case 0xE0 -> dfr;
             case 0xF0 -> svr;
-            case 0x280 -> esr;
+            case 0x280 -> 0;                              // error status: no error is detected (as QEMU)
             case 0x300 -> icrLow;
             case 0x310 -> icrHigh;
             case 0x320, 0x330, 0x340, 0x350, 0x360, 0x370 -> lvt[(reg - 0x320) >> 4];
@@ -317,7 +311,6 @@ public final class LocalApic implements Device, MmioBus.Region, ApicBaseMsr {
                 }
                 changed();
             }
-            case 0x280 -> { esr = esrPending; esrPending = 0; }
             case 0x300 -> {
                 icrLow = value & ~(1 << 12);   // delivery status always reads idle: the message is sent at once
                 sendIpi();

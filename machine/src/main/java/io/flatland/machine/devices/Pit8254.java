@@ -65,7 +65,7 @@ public final class Pit8254 implements IoDevice, Device {
         this.clock = clock;
         ch[0].gate = true;
         ch[1].gate = true;
-        ch[2].gate = false;
+        reset();
     }
 
     @Override
@@ -304,17 +304,25 @@ public final class Pit8254 implements IoDevice, Device {
         }
     }
 
+    /**
+     * Power-on state as QEMU's 8254 has it (the read-back status of a channel nobody programmed
+     * shows it): every channel in mode 3 with the full count, counting, with the access field 0.
+     * The firmware then programs channel 0 ({@code FirmwareHandoff}).
+     */
     @Override
     public void reset() {
+        long now = nowTick();
         for (Channel c : ch) {
-            c.mode = 0;
-            c.accessMode = LSB_MSB;
+            c.mode = 3;
+            c.accessMode = LATCH;
+            c.bcd = false;
             c.count = 0x10000;
-            c.counting = false;
+            c.loadTick = now;
+            c.counting = true;
             c.latched = c.statusLatched = c.writeHigh = c.readHigh = false;
-            c.nullCount = true;
+            c.nullCount = false;
         }
         ch[2].gate = false;
-        irqDeliveredTick = 0;
+        irqDeliveredTick = now;
     }
 }
