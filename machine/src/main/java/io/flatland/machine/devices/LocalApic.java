@@ -3,7 +3,6 @@ package io.flatland.machine.devices;
 import io.flatland.cpu.ApicBaseMsr;
 import io.flatland.cpu.Cpu;
 import io.flatland.cpu.UnimplementedFeature;
-import io.flatland.machine.VirtualClock;
 import io.flatland.mmu.MmioBus;
 
 /**
@@ -33,7 +32,7 @@ public final class LocalApic implements Device, MmioBus.Region, ApicBaseMsr {
     static final int DM_FIXED = 0, DM_LOWEST = 1, DM_SMI = 2, DM_NMI = 4, DM_INIT = 5, DM_STARTUP = 6, DM_EXTINT = 7;
     static final int SVR_ENABLE = 1 << 8;
 
-    private final VirtualClock clock;
+    private final Pit8254.Clock clock;
     private Cpu cpu;
     private long baseMsr;
     private int id;
@@ -54,7 +53,8 @@ public final class LocalApic implements Device, MmioBus.Region, ApicBaseMsr {
     /** {@link #deliverable()}, kept up to date by every change: the CPU asks before each block it runs. */
     private int deliverableVector = -1;
 
-    public LocalApic(VirtualClock clock) {
+    /** {@code clock}: virtual nanoseconds, the machine's (the timer counts them, as QEMU's APIC bus at 1 GHz). */
+    public LocalApic(Pit8254.Clock clock) {
         this.clock = clock;
         powerOn();
     }
