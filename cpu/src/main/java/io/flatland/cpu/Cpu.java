@@ -110,8 +110,8 @@ public final class Cpu {
      * the interpreter, see {@link io.flatland.mmu.MmioBus#trap}.)
      */
     public boolean leaveBlock;
-    /** IA32_APIC_BASE of the local APIC, or null when the machine has none (the MSR then reads 0). */
-    public ApicBaseMsr apicBase;
+    /** The local APIC's MSRs (IA32_APIC_BASE, x2APIC, TSC deadline), or null when the machine has none (the base then reads 0). */
+    public LocalApicMsrs apicBase;
     /** Hardware task switches so far; the run loop also uses it to see that an instruction switched tasks. */
     public long taskSwitches;
 

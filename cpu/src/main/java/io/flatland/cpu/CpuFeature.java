@@ -64,9 +64,11 @@ public enum CpuFeature {
     DCA(Reg.ECX1, 18, null),
     SSE4_1(Reg.ECX1, 19, null),
     SSE4_2(Reg.ECX1, 20, null),
+    /** With a local APIC (machine/devices/LocalApic): x2APIC mode, its MSRs 0x800-0x8FF. */
     X2APIC(Reg.ECX1, 21, null),
     MOVBE(Reg.ECX1, 22, null),
     POPCNT(Reg.ECX1, 23, null),
+    /** With a local APIC: the LVT timer's TSC-deadline mode and IA32_TSC_DEADLINE. */
     TSC_DEADLINE(Reg.ECX1, 24, null),
     AES(Reg.ECX1, 25, null),
     XSAVE(Reg.ECX1, 26, null),
@@ -158,11 +160,14 @@ public enum CpuFeature {
         return null;
     }
 
-    /** The bits of {@code reg} that Flatland implements (the APIC bit when {@code localApic}). */
+    /** Whether the feature is the local APIC's, implemented on machines that have one (pc). */
+    public boolean ofLocalApic() { return this == APIC || this == X2APIC || this == TSC_DEADLINE; }
+
+    /** The bits of {@code reg} that Flatland implements (the local APIC's when {@code localApic}). */
     public static int implementedMask(Reg reg, boolean localApic) {
         int m = 0;
         for (CpuFeature f : values()) {
-            if (f.reg == reg && (f.implemented() || f == APIC && localApic)) m |= f.mask();
+            if (f.reg == reg && (f.implemented() || f.ofLocalApic() && localApic)) m |= f.mask();
         }
         return m;
     }

@@ -44,7 +44,7 @@ final class CpuidModel {
                 c = m.reported(CpuFeature.Reg.ECX1);
                 d = m.reported(CpuFeature.Reg.EDX1);
                 // The APIC bit also follows the local APIC's global enable (IA32_APIC_BASE bit 11).
-                if (cpu.apicBase != null && (cpu.apicBase.read() & (1 << 11)) == 0) d &= ~CpuFeature.APIC.mask();
+                if (cpu.apicBase != null && (cpu.apicBase.readBase() & (1 << 11)) == 0) d &= ~CpuFeature.APIC.mask();
             }
             case 2 -> {
                 if (m.vendor.equals(CpuModel.INTEL)) {

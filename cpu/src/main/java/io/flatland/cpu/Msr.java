@@ -31,9 +31,11 @@ final class Msr {
             case IA32_SYSENTER_ESP -> cpu.sysenterEsp & 0xFFFFFFFFL;
             case IA32_SYSENTER_EIP -> cpu.sysenterEip & 0xFFFFFFFFL;
             // Without a local APIC (isapc) the base MSR reads 0, as QEMU's CPU without one.
-            case IA32_APIC_BASE -> cpu.apicBase == null ? 0 : cpu.apicBase.read();
+            case IA32_APIC_BASE -> cpu.apicBase == null ? 0 : cpu.apicBase.readBase();
             case IA32_MISC_ENABLE -> cpu.miscEnable;
             default -> {
+                int index = cpu.reg[Cpu.ECX];
+                if (cpu.apicBase != null && cpu.apicBase.handles(index)) yield cpu.apicBase.rdmsr(index);
                 if (UNKNOWN_MSR_FAULTS) throw cpu.fault(13, 0);
                 yield 0;
             }
@@ -51,14 +53,13 @@ final class Msr {
             case IA32_SYSENTER_ESP -> cpu.sysenterEsp = (int) v;
             case IA32_SYSENTER_EIP -> cpu.sysenterEip = (int) v;
             case IA32_APIC_BASE -> {
-                if (cpu.apicBase != null) {
-                    if (cpu.apicBase.reserved(v)) throw cpu.fault(13, 0);
-                    cpu.apicBase.write(v);
-                }
+                if (cpu.apicBase != null) cpu.apicBase.writeBase(v);
             }
             case IA32_MISC_ENABLE -> cpu.miscEnable = v;
             default -> {
-                if (UNKNOWN_MSR_FAULTS) throw cpu.fault(13, 0);
+                int index = cpu.reg[Cpu.ECX];
+                if (cpu.apicBase != null && cpu.apicBase.handles(index)) cpu.apicBase.wrmsr(index, v);
+                else if (UNKNOWN_MSR_FAULTS) throw cpu.fault(13, 0);
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.flatland.machine;
 
 import io.flatland.cpu.Cpu;
+import io.flatland.cpu.CpuFeature;
 import io.flatland.cpu.CpuLog;
 import io.flatland.cpu.DebugControl;
 import io.flatland.cpu.ExitReason;
@@ -112,6 +113,8 @@ public final class Machine implements AutoCloseable {
             // pc: a local APIC and an I/O APIC; every ISA line drives both the 8259 and the I/O APIC.
             lapic = new LocalApic(clock);
             lapic.connect(cpu);
+            lapic.features(config.cpuModel.has(CpuFeature.X2APIC),
+                    config.cpuModel.has(CpuFeature.TSC_DEADLINE));
             ioapic = new IoApic(lapic);
             ram.mmio().map(LocalApic.DEFAULT_BASE, 0x1000, lapic);
             ram.mmio().map(IoApic.BASE, 0x1000, ioapic);

@@ -31,8 +31,8 @@ final class CpuOption {
             CpuFeature f = CpuFeature.byQemuName(name);
             if (f == null) throw new UsageException("-cpu " + v + ": unknown CPU feature or property '" + name + "'");
             boolean on = sign ? p.charAt(0) == '+' : eq < 0 || bool(v, p.substring(eq + 1));
-            // The APIC flag is the machine's to report (with its local APIC), so asking for it is fine.
-            if (on && !f.implemented() && f != CpuFeature.APIC) {
+            // The local APIC's flags are the machine's to report (with its local APIC), so asking for them is fine.
+            if (on && !f.implemented() && !f.ofLocalApic()) {
                 throw new UsageException("-cpu " + v + ": Flatland does not implement the CPU feature '" + f.qemuName() + "'");
             }
             m = m.withFeature(f, on);
@@ -63,7 +63,7 @@ final class CpuOption {
                     m == CpuModel.QEMU32 ? " (default; 486 on isapc)" : ""));
         }
         s.append("\nRecognized CPUID flags (only these can be turned on; apic follows the machine):\n ");
-        for (CpuFeature f : CpuFeature.values()) if (f.implemented() || f == CpuFeature.APIC) s.append(' ').append(f.qemuName());
+        for (CpuFeature f : CpuFeature.values()) if (f.implemented() || f.ofLocalApic()) s.append(' ').append(f.qemuName());
         return s.append('\n').toString();
     }
 }

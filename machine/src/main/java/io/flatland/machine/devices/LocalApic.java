@@ -1,6 +1,6 @@
 package io.flatland.machine.devices;
 
-import io.flatland.cpu.ApicBaseMsr;
+import io.flatland.cpu.LocalApicMsrs;
 import io.flatland.cpu.Cpu;
 import io.flatland.cpu.UnimplementedFeature;
 import io.flatland.mmu.MmioBus;
@@ -19,15 +19,16 @@ import io.flatland.mmu.MmioBus;
  * ISR; EOI retires the highest in-service vector and, for a level-triggered one, tells the I/O
  * APIC ({@link #onLevelEoi}).
  */
-public final class LocalApic implements Device, MmioBus.Region, ApicBaseMsr {
+public final class LocalApic implements Device, MmioBus.Region, LocalApicMsrs {
     public static final long DEFAULT_BASE = 0xFEE0_0000L;
     /** IA32_APIC_BASE bits: bootstrap processor, global enable. */
-    static final long BSP = 1 << 8, ENABLE = 1 << 11;
+    static final long BSP = 1 << 8, EXTD = 1 << 10, ENABLE = 1 << 11;
     static final int VERSION = 0x14, LVT_COUNT = 6;
 
     // LVT indices (register 0x320 + 0x10 * i).
     public static final int LVT_TIMER = 0, LVT_THERMAL = 1, LVT_PERF = 2, LVT_LINT0 = 3, LVT_LINT1 = 4, LVT_ERROR = 5;
-    static final int MASKED = 1 << 16, LEVEL = 1 << 15, PERIODIC = 1 << 17;
+    static final int MASKED = 1 << 16, LEVEL = 1 << 15, PERIODIC = 1 << 17, TSC_DEADLINE_MODE = 2 << 17,
+            TIMER_MODE = 3 << 17;
     // Delivery modes (bits 8-10 of an LVT entry or the ICR).
     static final int DM_FIXED = 0, DM_LOWEST = 1, DM_SMI = 2, DM_NMI = 4, DM_INIT = 5, DM_STARTUP = 6, DM_EXTINT = 7;
     static final int SVR_ENABLE = 1 << 8;
@@ -46,6 +47,10 @@ public final class LocalApic implements Device, MmioBus.Region, ApicBaseMsr {
     private int divideConfig, countShift;
     private int initialCount;
     private long loadTimeNs;
+    /** IA32_TSC_DEADLINE in TSC units (0: disarmed). */
+    private long tscDeadline;
+    /** The CPU model's x2APIC and TSC-deadline features (CPUID.1:ECX bits 21 and 24). */
+    private boolean x2apicSupported, tscDeadlineSupported;
     private long timerDeadline = NO_DEADLINE;
     /** Where a level-triggered EOI goes (the I/O APIC); none by default. */
     private java.util.function.IntConsumer onLevelEoi = v -> { };
@@ -63,6 +68,12 @@ public final class LocalApic implements Device, MmioBus.Region, ApicBaseMsr {
     public void connect(Cpu cpu) {
         this.cpu = cpu;
         cpu.apicBase = this;
+    }
+
+    /** What the CPU model announces: x2APIC mode and the timer's TSC-deadline mode are there only then. */
+    public void features(boolean x2apic, boolean tscDeadline) {
+        x2apicSupported = x2apic;
+        tscDeadlineSupported = tscDeadline;
     }
 
     /** The I/O APIC's end-of-interrupt input for level-triggered vectors. */
@@ -98,6 +109,7 @@ public final class LocalApic implements Device, MmioBus.Region, ApicBaseMsr {
         countShift = 1;
         initialCount = 0;
         loadTimeNs = 0;
+        tscDeadline = 0;
         timerDeadline = NO_DEADLINE;
         deliverableVector = -1;
     }
@@ -105,34 +117,43 @@ public final class LocalApic implements Device, MmioBus.Region, ApicBaseMsr {
     // ---- IA32_APIC_BASE ----
 
     @Override
-    public long read() { return baseMsr; }
+    public long readBase() { return baseMsr; }
 
     @Override
-    public boolean reserved(long v) {
-        // Bits 0-7, 9, 10 and above the 36-bit physical address width (QEMU's qemu32) are reserved.
-        return (v & 0xFFFF_FFF0_0000_06FFL) != 0;
-    }
-
-    @Override
-    public void write(long v) {
-        if ((v & 0xFFFF_F000L) != (baseMsr & 0xFFFF_F000L) && (v & ENABLE) != 0) {
+    public void writeBase(long v) {
+        // Bits 0-7, 9 and those above the 36-bit physical address width (QEMU's) are reserved;
+        // bit 10 exists only with x2APIC.
+        long reserved = 0xFFFF_FFF0_0000_02FFL | (x2apicSupported ? 0 : EXTD);
+        if ((v & reserved) != 0) throw gp();
+        boolean en = (v & ENABLE) != 0, extd = (v & EXTD) != 0;
+        // SDM §11.12.5: x2APIC needs the global enable, and x2APIC goes back to xAPIC only through disabled.
+        if (extd && !en) throw gp();
+        if (x2apic() && en && !extd) throw gp();
+        if (!enabled() && en && extd) throw gp();
+        if ((v & 0xFFFF_F000L) != (baseMsr & 0xFFFF_F000L) && en) {
             throw new UnimplementedFeature("moving the local APIC away from 0xFEE00000 (IA32_APIC_BASE = 0x"
                     + Long.toHexString(v) + ")");
         }
         boolean wasEnabled = enabled();
-        baseMsr = (baseMsr & ~(ENABLE | 0xFFFF_F000L)) | (v & (ENABLE | 0xFFFF_F000L));
-        if (wasEnabled && !enabled()) {
+        baseMsr = (baseMsr & BSP) | (v & (ENABLE | EXTD | 0xFFFF_F000L));
+        if (wasEnabled && !en) {
             // A global disable loses the APIC's state (SDM §11.4.3); re-enabling later finds it as after reset.
             stateReset();
         }
         changed();
     }
 
+    /** #GP(0) for the WRMSR/RDMSR under way (a unit test without a CPU gets a fault of its own). */
+    private io.flatland.mmu.GuestFault gp() {
+        return cpu != null ? cpu.fault(13, 0) : new io.flatland.mmu.GuestFault().set(13, 0, 0);
+    }
+
+    /** In x2APIC mode: the registers are MSRs, the ID is 32 bits, the logical ID derives from it. */
+    public boolean x2apic() { return (baseMsr & EXTD) != 0; }
+
     /** IA32_APIC_BASE's global enable: when clear, the CPU behaves as one without an APIC (INTR straight from the 8259). */
     public boolean enabled() { return (baseMsr & ENABLE) != 0; }
 
-    /** CPUID.1:EDX.APIC follows the global enable, as on hardware and QEMU. */
-    public boolean cpuidBit() { return enabled(); }
 
     // ---- interrupt flow ----
 
@@ -223,6 +244,7 @@ public final class LocalApic implements Device, MmioBus.Region, ApicBaseMsr {
         if (now < timerDeadline) return;
         timerInterrupts++;
         localDeliver(LVT_TIMER);
+        if (deadlineMode()) tscDeadline = 0;          // the deadline has passed: the MSR reads 0 again
         armTimer(now);
     }
 
@@ -237,15 +259,24 @@ public final class LocalApic implements Device, MmioBus.Region, ApicBaseMsr {
     }
 
     private int currentCount() {
-        if (initialCount == 0) return 0;
+        if (initialCount == 0 || deadlineMode()) return 0;
         long d = ticks(clock.nowNs());
         long init = initialCount & 0xFFFF_FFFFL;
         if ((lvt[LVT_TIMER] & PERIODIC) != 0) return (int) (init - d % (init + 1));
         return d >= init ? 0 : (int) (init - d);
     }
 
+    private boolean deadlineMode() { return (lvt[LVT_TIMER] & TIMER_MODE) == TSC_DEADLINE_MODE; }
+
+    /** The TSC: virtual nanoseconds plus the offset WRMSR to the TSC gave (as the CPU's RDTSC). */
+    private long tsc(long now) { return now + (cpu == null ? 0 : cpu.tscOffset); }
+
     /** The next expiry after {@code now}, counted from the load time as QEMU counts it. */
     private void armTimer(long now) {
+        if (deadlineMode()) {
+            timerDeadline = tscDeadline == 0 ? NO_DEADLINE : Math.max(now, tscDeadline - tsc(now) + now);
+            return;
+        }
         long init = initialCount & 0xFFFF_FFFFL;
         long d = ticks(now);
         long next;
@@ -270,12 +301,12 @@ public final class LocalApic implements Device, MmioBus.Region, ApicBaseMsr {
 
     private int register(int reg) {
         return switch (reg) {
-            case 0x20 -> id << 24;
+            case 0x20 -> x2apic() ? id : id << 24;
             case 0x30 -> VERSION | (LVT_COUNT - 1) << 16;
             case 0x80 -> tpr;
             case 0x90 -> 0;                               // arbitration priority: QEMU reads 0
             case 0xA0 -> ppr();
-            case 0xD0 -> ldr;
+            case 0xD0 -> x2apic() ? (id >>> 4) << 16 | 1 << (id & 0xF) : ldr;
             case 0xE0 -> dfr;
             case 0xF0 -> svr;
             case 0x280 -> 0;                              // error status: no error is detected (as QEMU)
@@ -315,9 +346,10 @@ public final class LocalApic implements Device, MmioBus.Region, ApicBaseMsr {
                 icrLow = value & ~(1 << 12);   // delivery status always reads idle: the message is sent at once
                 sendIpi();
             }
-            case 0x310 -> icrHigh = value & 0xFF00_0000;
+            case 0x310 -> icrHigh = value & 0xFF00_0000;   // xAPIC only (the x2APIC ICR is one 64-bit MSR)
             case 0x320, 0x330, 0x340, 0x350, 0x360, 0x370 -> writeLvt((reg - 0x320) >> 4, value);
             case 0x380 -> {
+                if (deadlineMode()) return;           // the count registers are unused in TSC-deadline mode
                 initialCount = value;
                 loadTimeNs = clock.nowNs();
                 armTimer(loadTimeNs);
@@ -336,16 +368,22 @@ public final class LocalApic implements Device, MmioBus.Region, ApicBaseMsr {
 
     private void writeLvt(int index, int value) {
         int mask = switch (index) {
-            case LVT_TIMER -> 0x1_00FF | PERIODIC;         // vector, mask, mode (no TSC-deadline mode)
+            case LVT_TIMER -> 0x1_00FF | (tscDeadlineSupported ? TIMER_MODE : PERIODIC);   // vector, mask, mode
             case LVT_LINT0, LVT_LINT1 -> 0x1_A7FF;          // vector, delivery mode, polarity, trigger, mask
             case LVT_ERROR -> 0x1_00FF;
             default -> 0x1_07FF;
         };
         int v = value & mask;
         if ((svr & SVR_ENABLE) == 0) v |= MASKED;           // a software-disabled APIC keeps its LVTs masked
-        boolean timerModeChanged = index == LVT_TIMER && ((lvt[index] ^ v) & PERIODIC) != 0;
+        if (index == LVT_TIMER && (v & TIMER_MODE) == TIMER_MODE) v &= ~TIMER_MODE;   // reserved mode 3
+        boolean timerModeChanged = index == LVT_TIMER && ((lvt[index] ^ v) & TIMER_MODE) != 0;
         lvt[index] = v;
-        if (timerModeChanged) armTimer(clock.nowNs());
+        if (timerModeChanged) {
+            // Switching between the count and the deadline disarms the timer (SDM §11.5.4.1).
+            initialCount = 0;
+            tscDeadline = 0;
+            armTimer(clock.nowNs());
+        }
         changed();
     }
 
@@ -358,7 +396,7 @@ public final class LocalApic implements Device, MmioBus.Region, ApicBaseMsr {
         boolean toSelf = switch ((icrLow >>> 18) & 3) {
             case 1, 2 -> true;                  // self, all including self
             case 3 -> false;                    // all excluding self: no other CPU exists
-            default -> matchesDestination(icrHigh >>> 24, (icrLow & (1 << 11)) != 0);
+            default -> matchesDestination(x2apic() ? icrHigh : icrHigh >>> 24, (icrLow & (1 << 11)) != 0);
         };
         if (!toSelf) return;
         if (mode == DM_INIT || mode == DM_STARTUP) {
@@ -370,12 +408,81 @@ public final class LocalApic implements Device, MmioBus.Region, ApicBaseMsr {
     }
 
     private boolean matchesDestination(int dest, boolean logical) {
+        if (x2apic()) {
+            // 32-bit destinations; logical: cluster in bits 16-31, member bitmap in bits 0-15.
+            if (dest == 0xFFFF_FFFF) return true;
+            if (!logical) return dest == id;
+            return (dest >>> 16) == (id >>> 4) && (dest & (1 << (id & 0xF))) != 0;
+        }
         if (!logical) return dest == 0xFF || dest == id;
         if (dest == 0xFF) return true;
         int logicalId = ldr >>> 24;
         if ((dfr >>> 28) == 0xF) return (logicalId & dest) != 0;          // flat model
         // Cluster model: cluster in the high nibble, member bits in the low nibble.
         return (dest >>> 4) == (logicalId >>> 4) && (dest & logicalId & 0xF) != 0;
+    }
+
+    // ---- x2APIC and TSC-deadline MSRs ----
+
+    @Override
+    public boolean handles(int msr) {
+        if (msr == IA32_TSC_DEADLINE) return tscDeadlineSupported;
+        return x2apicSupported && msr >= X2APIC_FIRST && msr <= X2APIC_LAST;
+    }
+
+    @Override
+    public long rdmsr(int msr) {
+        if (msr == IA32_TSC_DEADLINE) return tscDeadline;
+        if (!x2apic()) throw gp();
+        int reg = (msr - X2APIC_FIRST) << 4;
+        return switch (reg) {
+            case 0x300 -> (long) icrHigh << 32 | (icrLow & 0xFFFF_FFFFL);
+            case 0xB0, 0x3F0, 0xE0, 0x310, 0x90, 0xC0 -> throw gp();   // EOI and SELF IPI are write-only; no DFR, ICR2, APR, RRD
+            default -> {
+                if (!x2apicRegister(reg)) throw gp();
+                yield register(reg) & 0xFFFF_FFFFL;
+            }
+        };
+    }
+
+    @Override
+    public void wrmsr(int msr, long value) {
+        if (msr == IA32_TSC_DEADLINE) {
+            tscDeadline = value;
+            if (deadlineMode()) armTimer(clock.nowNs());
+            changed();
+            return;
+        }
+        if (!x2apic()) throw gp();
+        int reg = (msr - X2APIC_FIRST) << 4;
+        int v = (int) value;
+        switch (reg) {
+            case 0x300 -> {
+                icrHigh = (int) (value >>> 32);
+                icrLow = v & ~(1 << 12);
+                sendIpi();
+            }
+            case 0x3F0 -> {                               // SELF IPI: a fixed, edge-triggered vector to itself
+                if ((value & ~0xFFL) != 0) throw gp();
+                ipis++;
+                accept(DM_FIXED, v & 0xFF, false);
+            }
+            case 0xB0 -> {
+                if (value != 0) throw gp();
+                eoi();
+            }
+            case 0x80, 0xF0, 0x280, 0x320, 0x330, 0x340, 0x350, 0x360, 0x370, 0x380, 0x3E0 -> {
+                if ((value >>> 32) != 0) throw gp();
+                write((int) LocalApic.DEFAULT_BASE + reg, 4, v);
+            }
+            default -> throw gp();                        // read-only (ID, version, LDR, PPR, ISR, TMR, IRR, count) or absent
+        }
+    }
+
+    /** The registers an x2APIC reads through MSRs (SDM Table 11-6). */
+    private static boolean x2apicRegister(int reg) {
+        return reg == 0x20 || reg == 0x30 || reg == 0x80 || reg == 0xA0 || reg == 0xD0 || reg == 0xF0
+                || reg >= 0x100 && reg < 0x280 || reg == 0x280 || reg >= 0x320 && reg <= 0x390 || reg == 0x3E0;
     }
 
     // ---- 256-bit registers ----

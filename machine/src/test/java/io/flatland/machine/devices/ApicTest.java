@@ -84,18 +84,57 @@ class ApicTest {
         lapic.write(APIC + 0x350, 4, 0x10700);          // LINT0 masked: the 8259 is cut off
         assertFalse(lapic.acceptsPicInterrupts());
         lapic.accept(0, 0x50, false);
-        lapic.write(lapic.read() & ~LocalApic.ENABLE);
+        lapic.writeBase(lapic.readBase() & ~LocalApic.ENABLE);
         assertTrue(lapic.acceptsPicInterrupts(), "disabled: INTR straight from the 8259");
         assertEquals(-1, lapic.deliverable());
-        lapic.write(lapic.read() | LocalApic.ENABLE);
+        lapic.writeBase(lapic.readBase() | LocalApic.ENABLE);
         assertEquals(0xFF, reg(0xF0), "re-enabled as after reset: software-disabled");
         assertEquals(0, reg(0x200 + 0x20), "IRR cleared");
     }
 
     @Test
     void reservedBitsOfTheBaseMsrAreRefused() {
-        assertTrue(lapic.reserved(0xFEE0_0900L | 1 << 10));
-        assertFalse(lapic.reserved(0xFEE0_0900L));
+        // Bit 10 (x2APIC) exists only when the CPU model has x2APIC.
+        assertEquals(13, org.junit.jupiter.api.Assertions.assertThrows(io.flatland.mmu.GuestFault.class,
+                () -> lapic.writeBase(0xFEE0_0C00L)).vector);
+        lapic.writeBase(0xFEE0_0900L);
+        assertEquals(0xFEE0_0900L, lapic.readBase());
+    }
+
+    @Test
+    void x2apicModeServesTheRegistersAsMsrsAndSelfIpi() {
+        lapic.features(true, true);
+        assertThrows13(() -> lapic.rdmsr(0x802), "xAPIC mode: the x2APIC MSRs #GP");
+        lapic.writeBase(0xFEE0_0D00L);                   // x2APIC + enable
+        assertEquals(0, lapic.rdmsr(0x802), "32-bit ID");
+        assertEquals(1, lapic.rdmsr(0x80D), "logical ID: cluster 0, bit 0");
+        lapic.wrmsr(0x83F, 0x44);                        // SELF IPI
+        assertEquals(0x44, lapic.deliverable());
+        assertThrows13(() -> lapic.rdmsr(0x83F), "SELF IPI is write-only");
+        assertThrows13(() -> lapic.wrmsr(0x80B, 1), "EOI takes only 0");
+        assertThrows13(() -> lapic.writeBase(0xFEE0_0900L), "x2APIC to xAPIC directly");
+        lapic.writeBase(0xFEE0_0000L);                   // through disabled
+        lapic.writeBase(0xFEE0_0900L);
+        assertEquals(0xFEE0_0900L, lapic.readBase());
+    }
+
+    @Test
+    void tscDeadlineModeFiresAtTheDeadlineAndClearsIt() {
+        lapic.features(true, true);
+        lapic.write(APIC + 0x320, 4, 0x40000 | 0x48);     // TSC-deadline mode
+        now = 500;
+        lapic.wrmsr(0x6E0, 2000);
+        assertEquals(2000, lapic.nextDeadlineNs());
+        now = 2000;
+        lapic.advance();
+        assertEquals(0x48, lapic.deliverable());
+        assertEquals(0, lapic.rdmsr(0x6E0), "the deadline passed");
+        lapic.wrmsr(0x6E0, 100);                          // already in the past: at once
+        assertEquals(2000, lapic.nextDeadlineNs());
+    }
+
+    private static void assertThrows13(org.junit.jupiter.api.function.Executable e, String what) {
+        assertEquals(13, org.junit.jupiter.api.Assertions.assertThrows(io.flatland.mmu.GuestFault.class, e, what).vector, what);
     }
 
     @Test
