@@ -63,6 +63,8 @@ public final class Machine implements AutoCloseable {
     /** Every device, in the order they are attached and reset. */
     private final List<Device> devices;
     private final PcPlatform platform;
+    /** pc's fw_cfg, ACPI, PCI and PM devices, or null (isapc). */
+    private final io.flatland.machine.firmware.PcFirmware firmware;
     private final GuestBoot image;
     private ExecutionEngine engine;
     private MachineDebugger debugger;
@@ -88,8 +90,15 @@ public final class Machine implements AutoCloseable {
         rtc.setPcConfiguration();
         post = new PostPort();
         debugExit = new DebugExit();
-        devices = List.of(pic, pit, new SystemControlPortB(pit), serial, rtc, post, debugExit,
-                new SystemControlPortA(), new KeyboardController());
+        List<Device> all = new java.util.ArrayList<>(List.of(pic, pit, new SystemControlPortB(pit), serial, rtc, post, debugExit,
+                new SystemControlPortA(), new KeyboardController()));
+        // pc's firmware-visible platform (fw_cfg, ACPI tables, PCI, PIIX4 PM); isapc has none of it.
+        firmware = config.machineType().hasApicAcpiPci()
+                ? new io.flatland.machine.firmware.PcFirmware(image.memoryMap(), config.ramBytes, clock, io, ram.mmio(), config.pciTestdev)
+                : null;
+        if (firmware != null) all.addAll(firmware.devices());
+        if (config.pcTestdev) all.add(new io.flatland.machine.devices.PcTestdev());
+        devices = List.copyOf(all);
         // Each device takes the IRQ lines it declares from the PICs, and asks for exits through the control.
         Wiring wiring = new Wiring(io, pic::line, new CpuControl(cpu,
                 config.log != null && config.log.on(LogItems.GUEST_ERRORS) ? config.log : null));
@@ -126,6 +135,7 @@ public final class Machine implements AutoCloseable {
         SystemOps.reset(cpu);
         mmu.setA20(true);              // a reset enables A20 again (QEMU's CPU reset does)
         image.load(ram, serial.presentBases());
+        if (firmware != null) firmware.install(ram);
         image.enter(cpu);
         engine = ExecutionEngine.create(config.accel, cpu);
         platform.schedule(cpu);
@@ -268,6 +278,7 @@ public final class Machine implements AutoCloseable {
                             return new RunResult(RunResult.Outcome.DEBUG_EXIT, debugExit.status(), null);
                         }
                         if (post.stopHit()) return new RunResult(RunResult.Outcome.POST_MILESTONE, 0, null);
+                        if (firmware != null && firmware.poweredOff()) return new RunResult(RunResult.Outcome.POWER_OFF, 0, null);
                     }
                     case RESET -> {
                         if (config.noReboot) return new RunResult(RunResult.Outcome.RESET, 0, null);
