@@ -49,15 +49,15 @@ public final class AcpiTables {
         rsdp = buildRsdp(rsdtAt);
     }
 
-    /** Writes every table into RAM (at power-on and after each reset: the guest may have overwritten them). */
+    /** Writes every table into RAM at power-on and after each reset: the guest may have overwritten them. Addresses are unsigned: the high tables may lie above 2 GiB. */
     public void install(PhysicalMemory ram) {
         ram.load(RSDP_ADDRESS, rsdp, 0, rsdp.length);
-        ram.load(facsAt, facs, 0, facs.length);
-        ram.load(dsdtAt, dsdt, 0, dsdt.length);
-        ram.load(fadtAt, fadt, 0, fadt.length);
-        ram.load(madtAt, madt, 0, madt.length);
-        ram.load(waetAt, waet, 0, waet.length);
-        ram.load(rsdtAt, rsdt, 0, rsdt.length);
+        ram.load(Integer.toUnsignedLong(facsAt), facs, 0, facs.length);
+        ram.load(Integer.toUnsignedLong(dsdtAt), dsdt, 0, dsdt.length);
+        ram.load(Integer.toUnsignedLong(fadtAt), fadt, 0, fadt.length);
+        ram.load(Integer.toUnsignedLong(madtAt), madt, 0, madt.length);
+        ram.load(Integer.toUnsignedLong(waetAt), waet, 0, waet.length);
+        ram.load(Integer.toUnsignedLong(rsdtAt), rsdt, 0, rsdt.length);
     }
 
     public byte[] rsdp() { return rsdp.clone(); }

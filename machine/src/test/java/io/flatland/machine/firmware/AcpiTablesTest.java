@@ -142,6 +142,18 @@ class AcpiTablesTest {
         }
     }
 
+    /** With -m 3584 the high tables start at 0xBFFE0000, above 2 GiB: addresses are unsigned. */
+    @Test
+    void tablesInstallAboveTwoGiB() throws Exception {
+        E820Map big = new E820Map(3584L << 20);
+        AcpiTables t = new AcpiTables(big.lowRamEnd());
+        try (io.flatland.mmu.PhysicalMemory ram = new io.flatland.mmu.PhysicalMemory(big.below4g(), new io.flatland.mmu.MmioBus())) {
+            t.install(ram);
+            assertEquals(0x53434146, ram.read32((int) big.lowRamEnd()), "FACS at 0xBFFE0000");
+            assertEquals(t.rsdtAddress(), ram.read32(AcpiTables.RSDP_ADDRESS + 16));
+        }
+    }
+
     static int indexOf(byte[] hay, byte[] needle) {
         outer:
         for (int i = 0; i + needle.length <= hay.length; i++) {
