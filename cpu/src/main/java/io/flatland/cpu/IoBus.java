@@ -23,6 +23,11 @@ public final class IoBus {
         for (int p = first; p < first + count; p++) ports[p & 0xFFFF] = device;
     }
 
+    /** Gives ports back to the open bus (a PCI I/O BAR moved or was disabled). */
+    public void unregister(int first, int count) {
+        for (int p = first; p < first + count; p++) ports[p & 0xFFFF] = unassigned;
+    }
+
     public boolean claimed(int port) { return ports[port & 0xFFFF] != unassigned; }
 
     /**

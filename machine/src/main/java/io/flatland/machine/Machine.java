@@ -74,6 +74,8 @@ public final class Machine implements AutoCloseable {
     /** Every device, in the order they are attached and reset. */
     private final List<Device> devices;
     private final PcPlatform platform;
+    /** pc's fw_cfg, ACPI, PCI and PM devices, or null (isapc). */
+    private final io.flatland.machine.firmware.PcFirmware firmware;
     private final GuestBoot image;
     private ExecutionEngine engine;
     private MachineDebugger debugger;
@@ -108,6 +110,12 @@ public final class Machine implements AutoCloseable {
         debugcons = new java.util.ArrayList<>();
         for (MachineConfig.Debugcon d : config.debugcons) debugcons.add(new DebugCon(d.iobase(), d.readback(), d.out()));
         all.addAll(debugcons);
+        // pc's firmware-visible platform (fw_cfg, ACPI tables, PCI, PIIX4 PM); isapc has none of it.
+        firmware = config.machineType().hasApicAcpiPci()
+                ? new io.flatland.machine.firmware.PcFirmware(image.memoryMap(), config.ramBytes, clock, io, ram.mmio(), config.pciTestdev)
+                : null;
+        if (firmware != null) all.addAll(firmware.devices());
+        if (config.pcTestdev) all.add(new io.flatland.machine.devices.PcTestdev());
         java.util.function.IntFunction<io.flatland.machine.devices.InterruptLine> irq = pic::line;
         if (config.machineType.hasApicAcpiPci()) {
             // pc: a local APIC and an I/O APIC; every ISA line drives both the 8259 and the I/O APIC.
@@ -168,6 +176,7 @@ public final class Machine implements AutoCloseable {
         mmu.setA20(true);              // a reset enables A20 again (QEMU's CPU reset does)
         FirmwareHandoff.apply(io, ram, lapic);
         image.load(ram, serial.presentBases());
+        if (firmware != null) firmware.install(ram);
         image.enter(cpu);
         engine = ExecutionEngine.create(config.accel, cpu);
         platform.schedule(cpu);
@@ -310,6 +319,7 @@ public final class Machine implements AutoCloseable {
                             return new RunResult(RunResult.Outcome.DEBUG_EXIT, debugExit.status(), null);
                         }
                         if (post.stopHit()) return new RunResult(RunResult.Outcome.POST_MILESTONE, 0, null);
+                        if (firmware != null && firmware.poweredOff()) return new RunResult(RunResult.Outcome.POWER_OFF, 0, null);
                     }
                     case RESET -> {
                         if (config.noReboot) return new RunResult(RunResult.Outcome.RESET, 0, null);

@@ -4,7 +4,7 @@ package io.flatland.machine;
  * Why {@link Machine#run} returned, and the process exit status the CLI uses for it.
  *
  * @param outcome    the reason
- * @param exitStatus 0 clean shutdown (reset under -no-reboot), (v&lt;&lt;1)|1 from isa-debug-exit,
+ * @param exitStatus 0 clean shutdown (ACPI power-off, reset under -no-reboot), (v&lt;&lt;1)|1 from isa-debug-exit,
  *                   3 triple fault under -no-reboot, 4 instruction budget reached, 5 emulator
  *                   limitation, 6 halted with nothing that can wake the CPU, 7 internal error
  *                   (a bug in Flatland)
@@ -20,6 +20,8 @@ public record RunResult(Outcome outcome, int exitStatus, String message, Throwab
     public enum Outcome {
         /** The guest wrote to isa-debug-exit. */
         DEBUG_EXIT,
+        /** The guest entered ACPI S5 (soft off) through the PIIX4 PM registers: QEMU exits 0 then. */
+        POWER_OFF,
         /**
          * The guest halted with nothing left that could wake it (IF=0, or every interrupt
          * source masked or idle). QEMU waits forever there; Flatland ends with status 6.
