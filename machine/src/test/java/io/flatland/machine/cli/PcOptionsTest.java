@@ -96,7 +96,7 @@ class PcOptionsTest {
         assertTrue(parse("-cpu", "486,+apic").cpuModel().has(CpuFeature.APIC), "the machine decides whether it is reported");
     }
 
-    @Test void cpuErrorsNameTheProblem() {
+    @Test void cpuErrorsNameTheProblem() throws UsageException {
         assertEquals("-cpu qemu64,+x2apic,+sse: Flatland does not implement the CPU feature 'sse'",
                 refusedCpu("qemu64,+x2apic,+sse"));
         assertTrue(parse("-cpu", "qemu64,+x2apic,+tsc-deadline").cpuModel().has(CpuFeature.X2APIC),
