@@ -28,9 +28,10 @@ final class CpuOption {
             boolean sign = p.startsWith("+") || p.startsWith("-");
             int eq = p.indexOf('=');
             String name = sign ? p.substring(1) : eq >= 0 ? p.substring(0, eq) : p;
+            boolean on = sign ? p.charAt(0) == '+' : eq < 0 || bool(v, p.substring(eq + 1));
+            if (isNoOpProperty(name)) continue;
             CpuFeature f = CpuFeature.byQemuName(name);
             if (f == null) throw new UsageException("-cpu " + v + ": unknown CPU feature or property '" + name + "'");
-            boolean on = sign ? p.charAt(0) == '+' : eq < 0 || bool(v, p.substring(eq + 1));
             // The APIC flag is the machine's to report (with its local APIC), so asking for it is fine.
             if (on && !f.implemented() && f != CpuFeature.APIC) {
                 throw new UsageException("-cpu " + v + ": Flatland does not implement the CPU feature '" + f.qemuName() + "'");
@@ -38,6 +39,15 @@ final class CpuOption {
             m = m.withFeature(f, on);
         }
         return m;
+    }
+
+    /**
+     * QEMU CPU properties that change nothing here. host-phys-bits makes QEMU's physical address
+     * width the host's; Flatland's does not depend on the host (CPUID.80000008 says 32 bits), so
+     * either value leaves the CPU as it is.
+     */
+    private static boolean isNoOpProperty(String name) {
+        return name.replace('_', '-').equals("host-phys-bits");
     }
 
     private static boolean bool(String v, String s) throws UsageException {
