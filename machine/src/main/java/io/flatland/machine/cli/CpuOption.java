@@ -28,10 +28,12 @@ final class CpuOption {
             boolean sign = p.startsWith("+") || p.startsWith("-");
             int eq = p.indexOf('=');
             String name = sign ? p.substring(1) : eq >= 0 ? p.substring(0, eq) : p;
-            boolean on = sign ? p.charAt(0) == '+' : eq < 0 || bool(v, p.substring(eq + 1));
-            if (isNoOpProperty(name)) continue;
             CpuFeature f = CpuFeature.byQemuName(name);
-            if (f == null) throw new UsageException("-cpu " + v + ": unknown CPU feature or property '" + name + "'");
+            if (f == null && !isNoOpProperty(name)) {
+                throw new UsageException("-cpu " + v + ": unknown CPU feature or property '" + name + "'");
+            }
+            boolean on = sign ? p.charAt(0) == '+' : eq < 0 || bool(v, p.substring(eq + 1));
+            if (f == null) continue;
             // The APIC flag is the machine's to report (with its local APIC), so asking for it is fine.
             if (on && !f.implemented() && f != CpuFeature.APIC) {
                 throw new UsageException("-cpu " + v + ": Flatland does not implement the CPU feature '" + f.qemuName() + "'");
