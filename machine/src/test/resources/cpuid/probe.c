@@ -1,4 +1,4 @@
-/* Prints CPUID leaves 0, 1 and 0x80000000-0x80000004 (ECX=0) on COM1, one line each. */
+/* Prints CPUID leaves 0, 1, 0x80000000-0x80000004 and then 7 (ECX=0) on COM1, one line each. */
 static inline void outb(unsigned short p, unsigned char v) { __asm__ volatile("outb %0,%1" :: "a"(v), "Nd"(p)); }
 static inline unsigned char inb(unsigned short p) { unsigned char v; __asm__ volatile("inb %1,%0" : "=a"(v) : "Nd"(p)); return v; }
 
@@ -18,4 +18,5 @@ void probe_main(void) {
     leaf(0);
     leaf(1);
     for (unsigned l = 0x80000000u; l <= 0x80000004u; l++) leaf(l);
+    leaf(7);                    /* last, so that the lines above keep their places */
 }

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Rebuilds probe.elf and records what qemu-system-i386 (7.2) reports for each -cpu model:
-# <model>.expected (the pc machine) and isapc.expected (-M isapc with its default CPU).
+# <model>.expected (the pc machine; qemu64+umip.expected for -cpu qemu64,+umip) and isapc.expected (-M isapc with its default CPU).
 set -eu
 cd "$(dirname "$0")"
 QEMU=${QEMU:-qemu-system-i386}
@@ -18,5 +18,7 @@ run() {
     set -e
     [ "$status" = 33 ] || { echo "$out: QEMU exit status $status" >&2; exit 1; }
 }
-for cpu in qemu32 pentium pentium2 pentium3 486 max qemu64; do run "$cpu.expected" -M pc -cpu "$cpu"; done
+for cpu in qemu32 pentium pentium2 pentium3 486 max qemu64 qemu64,+umip; do
+    run "$(echo "$cpu" | tr -d ,).expected" -M pc -cpu "$cpu"
+done
 run isapc.expected -M isapc

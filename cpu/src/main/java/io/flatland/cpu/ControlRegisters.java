@@ -17,9 +17,23 @@ final class ControlRegisters {
     private static final int CR0_DEFINED = CR0_PE | CR0_MP | CR0_EM | CR0_TS | CR0_ET | CR0_NE | CR0_WP | CR0_AM
             | CR0_NW | CR0_CD | CR0_PG;
 
-    static final int CR4_TSD = 1 << 2, CR4_DE = 1 << 3, CR4_PSE = 1 << 4, CR4_PGE = 1 << 7, CR4_PCE = 1 << 8;
-    /** CR4 bits of features this CPU has (and reports in CPUID); setting any other bit is #GP(0). */
-    private static final int CR4_SUPPORTED = CR4_TSD | CR4_DE | CR4_PSE | CR4_PGE | CR4_PCE;
+    static final int CR4_TSD = 1 << 2, CR4_DE = 1 << 3, CR4_PSE = 1 << 4, CR4_PGE = 1 << 7, CR4_PCE = 1 << 8,
+            CR4_UMIP = 1 << 11, CR4_LA57 = 1 << 12, CR4_SMEP = Mmu.CR4_SMEP, CR4_SMAP = Mmu.CR4_SMAP;
+    /** CR4 bits every model here may set. */
+    private static final int CR4_BASE = CR4_TSD | CR4_DE | CR4_PSE | CR4_PGE | CR4_PCE;
+
+    /**
+     * CR4 bits of features this CPU has and reports in CPUID; setting any other bit is #GP(0)
+     * (QEMU reserves the bits of the features its model lacks the same way).
+     */
+    static int cr4Supported(CpuModel m) {
+        int s = CR4_BASE;
+        if (m.reports(CpuFeature.UMIP)) s |= CR4_UMIP;
+        if (m.reports(CpuFeature.LA57)) s |= CR4_LA57;
+        if (m.reports(CpuFeature.SMEP)) s |= CR4_SMEP;
+        if (m.reports(CpuFeature.SMAP)) s |= CR4_SMAP;
+        return s;
+    }
 
     static final int DR6_FIXED = 0xFFFF0FF0, DR7_FIXED = 0x400;
 
@@ -30,8 +44,9 @@ final class ControlRegisters {
             case 2 -> cpu.cr2 = value;
             case 3 -> cpu.mmu.setCr3(value);
             case 4 -> {
-                if ((value & ~CR4_SUPPORTED) != 0) throw cpu.fault(GP, 0);
+                if ((value & ~cr4Supported(cpu.cpuModel)) != 0) throw cpu.fault(GP, 0);
                 cpu.mmu.setCr4(value);
+                cpu.updateViews();   // SMAP and SMEP choose the TLB views
             }
             default -> throw cpu.fault(UD, -1);
         }

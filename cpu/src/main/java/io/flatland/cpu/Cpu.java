@@ -71,6 +71,8 @@ public final class Cpu {
     public int sysenterCs, sysenterEsp, sysenterEip;
     /** IA32_MISC_ENABLE (0x1A0); bit 0 (fast strings) is set at reset. */
     public long miscEnable = 1;
+    /** IA32_TSC_AUX (0xC0000103), whose low half RDTSCP returns in ECX; 0 at reset. */
+    public long tscAux;
     /** Time-stamp counter offset: RDTSC returns virtual ns ({@link Platform#nowNs}) + tscOffset (deterministic under --icount). */
     public long tscOffset;
 
@@ -155,9 +157,14 @@ public final class Cpu {
     public final GuestFault fault;
     public Platform platform;
 
-    // Current TLB views, chosen by CPL (see setCpl).
+    // Current TLB views, chosen by CPL, CR4.SMAP/SMEP and EFLAGS.AC (see updateViews).
     private int[] readTags;
     private int[] writeTags;
+    /** Implicit supervisor accesses (descriptor tables, TSS). */
+    private int[] sysReadTags;
+    private int[] sysWriteTags;
+    /** Instruction fetches: SMAP does not apply to them, SMEP does. */
+    private int[] fetchTags;
     private boolean user;
     private final long[] addend;
     private final Tlb tlb;
@@ -180,8 +187,25 @@ public final class Cpu {
     public void setCpl(int cpl) {
         this.cpl = cpl;
         this.user = cpl == 3;
-        this.readTags = user ? tlb.usrRead : tlb.supRead;
-        this.writeTags = user ? tlb.usrWrite : tlb.supWrite;
+        updateViews();
+    }
+
+    /**
+     * Chooses the TLB views after a change of CPL, CR4 or EFLAGS.AC (SDM Vol. 3A §4.6.1).
+     * SMAP keeps supervisor data accesses off user pages while CR4.SMAP is set, unless
+     * EFLAGS.AC is set at CPL 0-2; at CPL 3 the supervisor accesses are the implicit ones and
+     * SMAP always applies to them (QEMU's cpu_mmu_index_kernel does the same). SMEP keeps
+     * supervisor instruction fetches off user pages.
+     */
+    public void updateViews() {
+        int cr4 = mmu.cr4();
+        boolean smap = (cr4 & Mmu.CR4_SMAP) != 0 && (user || (eflags & AC) == 0);
+        mmu.setSmap(smap);
+        sysReadTags = smap ? tlb.smapRead : tlb.supRead;
+        sysWriteTags = smap ? tlb.smapWrite : tlb.supWrite;
+        readTags = user ? tlb.usrRead : sysReadTags;
+        writeTags = user ? tlb.usrWrite : sysWriteTags;
+        fetchTags = user ? tlb.usrRead : (cr4 & Mmu.CR4_SMEP) != 0 ? tlb.smapRead : tlb.supRead;
     }
 
     public boolean userMode() { return user; }
@@ -251,6 +275,19 @@ public final class Cpu {
         mmu.checkWritable(lin, size, user);
     }
 
+    /** An instruction byte at the current privilege (SMEP applies, SMAP does not). */
+    public int fetchLin8(int lin) {
+        int i = (lin >>> 12) & Tlb.MASK;
+        if (fetchTags[i] == (lin & 0xFFFFF000)) return PhysicalMemory.getByte(addend[i] + (lin & 0xFFFFFFFFL));
+        return mmu.fetch8Slow(lin, user);
+    }
+
+    /** TLB slot of {@code lin} if an instruction fetch at the current privilege hits, else -1. */
+    public int fetchSlot(int lin) {
+        int i = (lin >>> 12) & Tlb.MASK;
+        return fetchTags[i] == (lin & 0xFFFFF000) ? i : -1;
+    }
+
     /** TLB slot of {@code lin} if the read view at the current privilege hits, else -1. */
     public int readSlot(int lin) {
         int i = (lin >>> 12) & Tlb.MASK;
@@ -266,17 +303,18 @@ public final class Cpu {
     // ---- implicit supervisor accesses (GDT, IDT, LDT, TSS), whatever the CPL ----
 
     // They use the TLB's supervisor views like any access (a descriptor load is no reason for
-    // a page walk: a microkernel reloads segment registers on every trap and return).
+    // a page walk: a microkernel reloads segment registers on every trap and return), the
+    // SMAP views while SMAP applies to them.
 
     public int readSys8(int lin) {
         int i = (lin >>> 12) & Tlb.MASK;
-        if (tlb.supRead[i] == (lin & 0xFFFFF000)) return PhysicalMemory.getByte(addend[i] + (lin & 0xFFFFFFFFL));
+        if (sysReadTags[i] == (lin & 0xFFFFF000)) return PhysicalMemory.getByte(addend[i] + (lin & 0xFFFFFFFFL));
         return mmu.read8Slow(lin, false);
     }
 
     public int readSys16(int lin) {
         int i = (lin >>> 12) & Tlb.MASK;
-        if (tlb.supRead[i] == (lin & 0xFFFFF000) && (lin & 0xFFF) <= 0xFFE) {
+        if (sysReadTags[i] == (lin & 0xFFFFF000) && (lin & 0xFFF) <= 0xFFE) {
             return PhysicalMemory.getShort(addend[i] + (lin & 0xFFFFFFFFL));
         }
         return mmu.read16Slow(lin, false);
@@ -284,7 +322,7 @@ public final class Cpu {
 
     public int readSys32(int lin) {
         int i = (lin >>> 12) & Tlb.MASK;
-        if (tlb.supRead[i] == (lin & 0xFFFFF000) && (lin & 0xFFF) <= 0xFFC) {
+        if (sysReadTags[i] == (lin & 0xFFFFF000) && (lin & 0xFFF) <= 0xFFC) {
             return PhysicalMemory.getInt(addend[i] + (lin & 0xFFFFFFFFL));
         }
         return mmu.read32Slow(lin, false);
@@ -292,13 +330,13 @@ public final class Cpu {
 
     public void writeSys8(int lin, int v) {
         int i = (lin >>> 12) & Tlb.MASK;
-        if (tlb.supWrite[i] == (lin & 0xFFFFF000)) { PhysicalMemory.putByte(addend[i] + (lin & 0xFFFFFFFFL), v); return; }
+        if (sysWriteTags[i] == (lin & 0xFFFFF000)) { PhysicalMemory.putByte(addend[i] + (lin & 0xFFFFFFFFL), v); return; }
         mmu.write8Slow(lin, v, false);
     }
 
     public void writeSys16(int lin, int v) {
         int i = (lin >>> 12) & Tlb.MASK;
-        if (tlb.supWrite[i] == (lin & 0xFFFFF000) && (lin & 0xFFF) <= 0xFFE) {
+        if (sysWriteTags[i] == (lin & 0xFFFFF000) && (lin & 0xFFF) <= 0xFFE) {
             PhysicalMemory.putShort(addend[i] + (lin & 0xFFFFFFFFL), v);
             return;
         }
@@ -307,7 +345,7 @@ public final class Cpu {
 
     public void writeSys32(int lin, int v) {
         int i = (lin >>> 12) & Tlb.MASK;
-        if (tlb.supWrite[i] == (lin & 0xFFFFF000) && (lin & 0xFFF) <= 0xFFC) {
+        if (sysWriteTags[i] == (lin & 0xFFFFF000) && (lin & 0xFFF) <= 0xFFC) {
             PhysicalMemory.putInt(addend[i] + (lin & 0xFFFFFFFFL), v);
             return;
         }

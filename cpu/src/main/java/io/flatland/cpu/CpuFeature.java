@@ -3,9 +3,9 @@ package io.flatland.cpu;
 import java.util.Locale;
 
 /**
- * The CPUID feature flags of leaf 1 and leaf 0x80000001 (SDM Vol. 2A, Tables 3-10, 3-11 and
- * the CPUID.80000001H description; AMD's bits as AMD's APM Vol. 3 names them), spelled as
- * QEMU's {@code -cpu} option spells them.
+ * The CPUID feature flags of leaves 1, 7 (subleaf 0, EBX and ECX) and 0x80000001 (SDM Vol. 2A,
+ * Tables 3-10, 3-11, 3-8 and the CPUID.80000001H description; AMD's bits as AMD's APM Vol. 3
+ * names them), spelled as QEMU's {@code -cpu} option spells them.
  *
  * <p>{@link #implemented} is the one place that says which of them Flatland really
  * implements: a model reports only those, because a guest that sees, say, MMX or PAE uses
@@ -87,7 +87,7 @@ public enum CpuFeature {
     MMXEXT(Reg.EDX_EXT, 22, null),
     FXSR_OPT(Reg.EDX_EXT, 25, null),
     PDPE1GB(Reg.EDX_EXT, 26, null),
-    RDTSCP(Reg.EDX_EXT, 27, null),
+    RDTSCP(Reg.EDX_EXT, 27, "RDTSCP and IA32_TSC_AUX"),
     LM(Reg.EDX_EXT, 29, null),
     _3DNOWEXT(Reg.EDX_EXT, 30, null),
     _3DNOW(Reg.EDX_EXT, 31, null),
@@ -113,10 +113,39 @@ public enum CpuFeature {
     TBM(Reg.ECX_EXT, 21, null),
     TOPOEXT(Reg.ECX_EXT, 22, null),
     PERFCTR_CORE(Reg.ECX_EXT, 23, null),
-    PERFCTR_NB(Reg.ECX_EXT, 24, null);
+    PERFCTR_NB(Reg.ECX_EXT, 24, null),
+    // CPUID.(EAX=07H,ECX=0):EBX (the bits QEMU's TCG models can have, and their neighbours)
+    FSGSBASE(Reg.EBX7, 0, null),
+    TSC_ADJUST(Reg.EBX7, 1, null),
+    BMI1(Reg.EBX7, 3, null),
+    HLE(Reg.EBX7, 4, null),
+    AVX2(Reg.EBX7, 5, null),
+    SMEP(Reg.EBX7, 7, "CR4.SMEP: supervisor fetches from user pages fault (PageWalker, the TLB's SMAP views)"),
+    BMI2(Reg.EBX7, 8, null),
+    ERMS(Reg.EBX7, 9, null),
+    INVPCID(Reg.EBX7, 10, null),
+    RTM(Reg.EBX7, 11, null),
+    MPX(Reg.EBX7, 14, null),
+    RDSEED(Reg.EBX7, 18, null),
+    ADX(Reg.EBX7, 19, null),
+    SMAP(Reg.EBX7, 20, "CR4.SMAP, STAC/CLAC: supervisor data accesses to user pages fault unless EFLAGS.AC"),
+    PCOMMIT(Reg.EBX7, 22, null),
+    CLFLUSHOPT(Reg.EBX7, 23, null),
+    CLWB(Reg.EBX7, 24, null),
+    // CPUID.(EAX=07H,ECX=0):ECX
+    UMIP(Reg.ECX7, 2, "CR4.UMIP: SGDT, SIDT, SLDT, SMSW, STR #GP(0) at CPL > 0"),
+    PKU(Reg.ECX7, 3, null),
+    VAES(Reg.ECX7, 9, null),
+    /**
+     * CR4.LA57 can be set; it changes nothing outside IA-32e mode (SDM Vol. 3A §4.1.1), which
+     * Flatland lacks like qemu-system-i386, whose max model reports LA57 too.
+     */
+    LA57(Reg.ECX7, 16, "CR4.LA57 (no effect without IA-32e mode)"),
+    RDPID(Reg.ECX7, 22, null),
+    PKS(Reg.ECX7, 31, null);
 
-    /** Which CPUID output register holds the flag. */
-    public enum Reg { EDX1, ECX1, EDX_EXT, ECX_EXT }
+    /** Which CPUID output register holds the flag (EBX7, ECX7: leaf 7 subleaf 0). */
+    public enum Reg { EDX1, ECX1, EDX_EXT, ECX_EXT, EBX7, ECX7 }
 
     public final Reg reg;
     public final int bit;

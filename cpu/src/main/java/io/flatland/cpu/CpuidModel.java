@@ -54,6 +54,13 @@ final class CpuidModel {
                     d = INTEL_LEAF2[3];
                 }
             }
+            case 7 -> {
+                // Subleaf 0 only (EAX: the highest subleaf, 0); further subleaves are zeros, as on QEMU's models.
+                if (cpu.reg[Cpu.ECX] == 0) {
+                    b = m.reported(CpuFeature.Reg.EBX7);
+                    c = m.reported(CpuFeature.Reg.ECX7);
+                }
+            }
             case 0x80000001 -> {
                 a = m.signature();
                 c = m.reported(CpuFeature.Reg.ECX_EXT);
@@ -68,8 +75,8 @@ final class CpuidModel {
                 d = chars(brand, base + 12);
             }
             case 0x80000008 -> a = ADDRESS_SIZES;
-            // Cache parameters (leaf 4, 0x80000005/6), thermal, extended features (leaf 7),
-            // topology and XSAVE leaves: not modelled, zeros (no such caches, no such features).
+            // Cache parameters (leaf 4, 0x80000005/6), thermal, topology and XSAVE leaves: not
+            // modelled, zeros (no such caches, no such features).
             default -> { }
         }
         cpu.reg[Cpu.EAX] = a;

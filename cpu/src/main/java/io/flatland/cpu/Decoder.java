@@ -6,8 +6,8 @@ import static io.flatland.cpu.OpcodeTable.*;
 /**
  * Decodes one instruction at a linear address: prefixes, the one-byte and 0F maps,
  * ModRM/SIB in both address sizes, displacements and immediates (SDM Vol. 2A ch. 2).
- * Bytes are fetched through the read view at the current privilege, so a fetch from a
- * missing page raises #PF with EIP still at the instruction.
+ * Bytes are fetched through the fetch view at the current privilege ({@link Cpu#fetchLin8}),
+ * so a fetch from a missing page raises #PF with EIP still at the instruction.
  */
 public final class Decoder {
     private Decoder() { }
@@ -28,7 +28,7 @@ public final class Decoder {
                 return code[lin + pos++] & 0xFF;
             }
             if (pos >= MAX_LENGTH) throw cpu.fault(13, 0);
-            return cpu.readLin8(lin + pos++);
+            return cpu.fetchLin8(lin + pos++);
         }
     }
 
@@ -159,7 +159,10 @@ public final class Decoder {
                         case 0 -> SGDT; case 1 -> SIDT; case 2 -> LGDT; case 3 -> LIDT; case 4 -> SMSW;
                         case 6 -> LMSW; case 7 -> INVLPG; default -> UD;
                     };
-                    if (!in.mem && r != 4 && r != 6) op = UD;
+                    if (!in.mem && r != 4 && r != 6) {
+                        // Register forms of 0F 01 /1 and /7 are further opcodes (SDM Vol. 2, Table A-6).
+                        op = r == 1 && in.rm == 2 ? CLAC : r == 1 && in.rm == 3 ? STAC : r == 7 && in.rm == 1 ? RDTSCP : UD;
+                    }
                     if (r == 4 || r == 6) in.size = 2;
                 }
                 case G8 -> { op = r >= 4 ? BT_EI : UD; in.sub = r - 4; lockable = r > 4; }

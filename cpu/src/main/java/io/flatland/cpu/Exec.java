@@ -1259,8 +1259,7 @@ public final class Exec {
         f = (f & ~mask) | (v & mask);
         if (size == 4) f &= ~Cpu.RF;
         f = (f | 2) & ~((1 << 3) | (1 << 5) | (1 << 15));
-        c.eflags = f;
-        c.flagOp = Flags.NONE;
+        Flags.set(c, f);
     }
 
     private static void enter(Cpu c, Insn in) {

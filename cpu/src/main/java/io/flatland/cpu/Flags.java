@@ -64,8 +64,10 @@ public final class Flags {
 
     /** Replaces the whole of EFLAGS (bit 1 forced to 1) and drops the lazy record. */
     public static void set(Cpu cpu, int value) {
+        int changed = cpu.eflags ^ value;
         cpu.eflags = value | 2;
         cpu.flagOp = NONE;
+        if ((changed & Cpu.AC) != 0) cpu.updateViews();   // SMAP follows AC
     }
 
     /** Replaces all of EFLAGS' arithmetic flags (and drops the lazy record). */

@@ -334,10 +334,10 @@ public final class Interpreter {
     private boolean enterPage(int lin) {
         Cpu c = cpu;
         codeLinPage = NO_PAGE;
-        int slot = c.readSlot(lin);
+        int slot = c.fetchSlot(lin);
         if (slot < 0) {
-            c.readLin8(lin);            // fills the TLB, or raises #PF for the fetch
-            slot = c.readSlot(lin);
+            c.fetchLin8(lin);           // fills the TLB, or raises #PF for the fetch
+            slot = c.fetchSlot(lin);
             if (slot < 0) return false;
         }
         codePage = cache.page(tlb.phys[slot]);

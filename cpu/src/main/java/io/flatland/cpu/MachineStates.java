@@ -47,6 +47,7 @@ final class MachineStates {
         cpu.sysenterEsp = 0;
         cpu.sysenterEip = 0;
         cpu.miscEnable = Msr.MISC_ENABLE_RESET;
+        cpu.tscAux = 0;
         cpu.tscOffset = -Msr.timeBase(cpu);         // the TSC restarts from 0
         cpu.halted = false;
         cpu.nmiPending = false;

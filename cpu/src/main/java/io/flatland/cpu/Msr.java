@@ -10,7 +10,8 @@ final class Msr {
     private Msr() { }
 
     static final int IA32_TIME_STAMP_COUNTER = 0x10, IA32_APIC_BASE = 0x1B, IA32_SYSENTER_CS = 0x174,
-            IA32_SYSENTER_ESP = 0x175, IA32_SYSENTER_EIP = 0x176, IA32_MISC_ENABLE = 0x1A0;
+            IA32_SYSENTER_ESP = 0x175, IA32_SYSENTER_EIP = 0x176, IA32_MISC_ENABLE = 0x1A0,
+            IA32_TSC_AUX = 0xC0000103;
 
     static final boolean UNKNOWN_MSR_FAULTS = false;
 
@@ -33,6 +34,8 @@ final class Msr {
             // Without a local APIC (isapc) the base MSR reads 0, as QEMU's CPU without one.
             case IA32_APIC_BASE -> cpu.apicBase == null ? 0 : cpu.apicBase.readBase();
             case IA32_MISC_ENABLE -> cpu.miscEnable;
+            // Whatever the model: QEMU's helper_rdmsr/helper_wrmsr do not look at RDTSCP either.
+            case IA32_TSC_AUX -> cpu.tscAux;
             default -> {
                 int index = cpu.reg[Cpu.ECX];
                 if (cpu.apicBase != null && cpu.apicBase.handles(index)) yield cpu.apicBase.rdmsr(index);
@@ -56,6 +59,7 @@ final class Msr {
                 if (cpu.apicBase != null) cpu.apicBase.writeBase(v);
             }
             case IA32_MISC_ENABLE -> cpu.miscEnable = v;
+            case IA32_TSC_AUX -> cpu.tscAux = v;
             default -> {
                 int index = cpu.reg[Cpu.ECX];
                 if (cpu.apicBase != null && cpu.apicBase.handles(index)) cpu.apicBase.wrmsr(index, v);

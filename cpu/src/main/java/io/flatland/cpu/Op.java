@@ -39,11 +39,12 @@ public final class Op {
         BT_EG = 134, BTS_EG = 135, BTR_EG = 136, BTC_EG = 137, BT_EI = 138,
         SHLD_I = 139, SHLD_CL = 140, SHRD_I = 141, SHRD_CL = 142,
         CMPXCHG = 143, CMPXCHG8B = 144, MOVZX = 145, MOVSX = 146, XADD = 147, BSF = 148, BSR = 149, BSWAP = 150,
+        STAC = 151, CLAC = 152, RDTSCP = 153,
         // Group markers: resolved by the decoder from ModRM.reg, never executed.
         G1 = 200, G2 = 201, G3 = 202, G4 = 203, G5 = 204, G6 = 205, G7 = 206, G8 = 207, G9 = 208,
         G8F = 209, GC6 = 210;
 
-    public static final int COUNT = 151;
+    public static final int COUNT = 154;
 
     /** The operation's name from its attribute row ({@link OpInfo}). */
     public static String name(int op) {

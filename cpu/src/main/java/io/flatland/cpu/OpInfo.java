@@ -194,6 +194,10 @@ public final class OpInfo {
         row(WRMSR, "wrmsr", SYS | INTERPRETED | NO_STORE);
         row(RDTSC, "rdtsc", SYS | INTERPRETED | NO_STORE);
         row(RDMSR, "rdmsr", SYS | INTERPRETED | NO_STORE);
+        row(RDTSCP, "rdtscp", SYS | INTERPRETED | NO_STORE);
+        // EFLAGS.AC decides which TLB views the next access uses: not simple (the engines re-check state).
+        row(STAC, "stac", SYS | NO_STORE);
+        row(CLAC, "clac", SYS | NO_STORE);
         row(SYSENTER, "sysenter", SYS | TRANSFER | NO_STORE);
         row(SYSEXIT, "sysexit", SYS | TRANSFER | NO_STORE);
         row(CMOV, "cmov", SIMPLE | NO_STORE | SAFE_REG | READS_FLAGS);

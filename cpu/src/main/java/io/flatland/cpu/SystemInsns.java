@@ -16,6 +16,7 @@ final class SystemInsns {
             case Op.UD -> throw Exec.ud(c);
             case Op.SLDT, Op.STR -> {
                 if (!Exec.pmode(c)) throw Exec.ud(c);
+                umip(c);
                 int sel = (in.op == Op.SLDT ? c.ldtSel : c.trSel) & 0xFFFF;
                 if (in.mem) write(c, in.seg, ea(c, in), 2, sel);
                 else setReg(c, in.o32 ? 4 : 2, in.rm, sel);
@@ -40,6 +41,7 @@ final class SystemInsns {
                 setZf(c, r != -1L);
             }
             case Op.SGDT, Op.SIDT -> {
+                umip(c);
                 int off = ea(c, in);
                 int lin = linear(c, in.seg, off, 6, true);
                 c.probeWrite(lin, 2);
@@ -60,6 +62,7 @@ final class SystemInsns {
                 if (in.op == Op.LGDT) SystemOps.lgdt(c, base, limit); else SystemOps.lidt(c, base, limit);
             }
             case Op.SMSW -> {
+                umip(c);
                 int cr0 = c.mmu.cr0();
                 if (in.mem) write(c, in.seg, ea(c, in), 2, cr0);
                 else setReg(c, in.o32 ? 4 : 2, in.rm, cr0);
@@ -82,12 +85,31 @@ final class SystemInsns {
             case Op.RDMSR -> { Exec.requireCpl0(c); SystemOps.rdmsr(c); }
             case Op.WRMSR -> { Exec.requireCpl0(c); SystemOps.wrmsr(c); }
             case Op.RDTSC -> SystemOps.rdtsc(c);
+            case Op.RDTSCP -> {
+                if (!c.cpuModel.reports(CpuFeature.RDTSCP)) throw Exec.ud(c);
+                SystemOps.rdtsc(c);
+                c.reg[Cpu.ECX] = (int) c.tscAux;
+            }
+            case Op.STAC, Op.CLAC -> {
+                // #UD without SMAP and at CPL > 0 (as QEMU; SDM Vol. 2B "STAC"); AC changes the TLB views.
+                if (!c.cpuModel.reports(CpuFeature.SMAP) || c.cpl != 0) throw Exec.ud(c);
+                int f = Flags.get(c);
+                Flags.set(c, in.op == Op.STAC ? f | Cpu.AC : f & ~Cpu.AC);
+            }
             case Op.CPUID -> { Flags.materialize(c); SystemOps.cpuid(c); }
             case Op.SYSENTER -> { SystemOps.sysenter(c); return; }
             case Op.SYSEXIT -> { SystemOps.sysexit(c); return; }
             default -> throw new IllegalStateException("no semantics for op " + in.op);
         }
         c.eip = next;
+    }
+
+    /**
+     * CR4.UMIP: SGDT, SIDT, SLDT, SMSW and STR are #GP(0) at CPL > 0 (SDM Vol. 3A §2.5), checked
+     * before the operand is touched (a V86-mode SLDT/STR is #UD first, as QEMU).
+     */
+    private static void umip(Cpu c) {
+        if ((c.mmu.cr4() & ControlRegisters.CR4_UMIP) != 0 && c.cpl > 0) throw Exec.gp0(c);
     }
 
     private static void setZf(Cpu c, boolean z) {

@@ -69,7 +69,7 @@ final class BlockScanner {
         int linPage = lin & 0xFFFFF000;
         int start = lin & 0xFFF;
         boolean[] seen = new boolean[0x1000];
-        boolean nextPageMapped = cpu.readSlot(linPage + 0x1000) >= 0;
+        boolean nextPageMapped = cpu.fetchSlot(linPage + 0x1000) >= 0;
         // Pending path starts as page offsets: return addresses of followed calls, then the roots.
         int[] pending = new int[max + (roots == null ? 0 : roots.length)];
         int returns = 0;

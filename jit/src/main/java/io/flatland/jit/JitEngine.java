@@ -300,7 +300,7 @@ public final class JitEngine {
             return b.growDue ? grow(b, c.segBase[Cpu.CS] + eip, b.phys) : checkLimit(b);
         }
         int lin = c.segBase[Cpu.CS] + eip;
-        int slot = c.readSlot(lin);
+        int slot = c.fetchSlot(lin);
         if (slot < 0) return null;                  // the interpreter's fetch fills the TLB (or faults)
         int phys = tlb.phys[slot] | (lin & 0xFFF);
         Block b;
@@ -329,7 +329,7 @@ public final class JitEngine {
         Cpu c = cpu;
         at.heat = Integer.MIN_VALUE;
         int lin = c.segBase[Cpu.CS] + eip;
-        int slot = c.readSlot(lin);
+        int slot = c.fetchSlot(lin);
         if (slot < 0) return null;
         int phys = tlb.phys[slot] | (lin & 0xFFF);
         if (!cache.translatable(phys)) return null;

@@ -7,10 +7,12 @@ package io.flatland.mmu;
  *
  * <p>All accesses take a {@code user} flag: true for accesses made at CPL 3, false for
  * supervisor accesses, including the implicit ones (descriptor tables, TSS) at any CPL.
+ * Whether SMAP keeps the supervisor data accesses off user pages is state the CPU sets
+ * ({@link #setSmap}); instruction fetches have their own slow path ({@link #fetch8Slow}).
  */
 public final class Mmu {
     public static final int CR0_PE = 1, CR0_WP = 1 << 16, CR0_PG = 1 << 31;
-    public static final int CR4_PSE = 1 << 4, CR4_PGE = 1 << 7;
+    public static final int CR4_PSE = 1 << 4, CR4_PGE = 1 << 7, CR4_SMEP = 1 << 20, CR4_SMAP = 1 << 21;
 
     public final PhysicalMemory ram;
     public final Tlb tlb = new Tlb();
@@ -24,6 +26,8 @@ public final class Mmu {
     private int cr3;
     private int cr4;
     private boolean paging;
+    /** Supervisor data accesses fault on user pages (see {@link #setSmap}). */
+    private boolean smap;
     /**
      * ANDed into every physical address the CPU produces (page-walk reads included): all ones
      * while the A20 gate is enabled, bit 20 clear while it is disabled (8086 wrap-around).
@@ -69,8 +73,20 @@ public final class Mmu {
     public void setCr4(int value) {
         int changed = cr4 ^ value;
         cr4 = value;
-        if ((changed & (CR4_PSE | CR4_PGE)) != 0) flushAll(true, "CR4");
+        // SMAP and SMEP need no flush for the TLB's sake (they have their own views), but the
+        // flush count tells the engines to look up their current code page again.
+        if ((changed & (CR4_PSE | CR4_PGE | CR4_SMEP | CR4_SMAP)) != 0) flushAll(true, "CR4");
     }
+
+    /**
+     * Whether supervisor data accesses ({@code user} false) may not touch user pages: CR4.SMAP
+     * set and EFLAGS.AC clear, or CPL 3 (then only the implicit accesses are supervisor ones,
+     * and AC does not lift SMAP for them). The CPU sets it on every change of those, together
+     * with the TLB views it reads through ({@link Tlb#smapRead}).
+     */
+    public void setSmap(boolean on) { smap = on; }
+
+    public boolean smap() { return smap; }
 
     public boolean a20() { return a20Mask == -1; }
 
@@ -103,22 +119,26 @@ public final class Mmu {
      * otherwise. With paging off the translation is the identity.
      */
     public int translate(int lin, boolean write, boolean user) {
+        return translate(lin, write, user, false);
+    }
+
+    private int translate(int lin, boolean write, boolean user, boolean fetch) {
         tlb.misses++;
         int pa;
         int views;
         boolean global = false, large = false;
         if (paging) {
-            pa = walker.walk(lin, cr3, cr0, cr4, write, user, a20Mask) & a20Mask;
+            pa = walker.walk(lin, cr3, cr0, cr4, write, user, fetch, smap && !user && !fetch, a20Mask) & a20Mask;
             views = walker.lastViews;
             global = walker.lastGlobal;
             large = walker.lastLarge;
         } else {
             pa = lin & a20Mask;
-            views = 0xF;
+            views = 0x3F;
         }
         int physPage = pa & 0xFFFFF000;
         if (ram.isRamPage(physPage) && (accessWatch.count() == 0 || !accessWatch.coversPage(lin))) {
-            if (codeWatch.isWatched(physPage)) views &= ~(2 | 8);
+            if (codeWatch.isWatched(physPage)) views &= ~(2 | 8 | 32);   // no write view of any kind
             tlb.fill(lin & 0xFFFFF000, physPage, ram.hostAddress(physPage), views, global, large);
         }
         return pa;
@@ -142,6 +162,13 @@ public final class Mmu {
     }
 
     // ---- slow paths: TLB miss, page crossing, MMIO, watched code pages, debugger watchpoints ----
+
+    /** An instruction byte: like {@link #read8Slow} but for SMAP (no) and SMEP (yes). */
+    public int fetch8Slow(int lin, boolean user) {
+        int pa = translate(lin, false, user, true);
+        if (accessWatch.armed) accessWatch.check(lin, 1, false);
+        return ram.read8(pa);
+    }
 
     public int read8Slow(int lin, boolean user) {
         int pa = translate(lin, false, user);

@@ -6,11 +6,16 @@ import java.util.Arrays;
  * Software TLB: a direct-mapped cache of 4 KiB linear pages that are backed by RAM.
  *
  * <p>The fast path of a load is {@code i = (lin >>> 12) & MASK; if (tags[i] == (lin & ~0xFFF))
- * value = PhysicalMemory.getInt(addend[i] + (lin & 0xFFFFFFFFL))}. There are four tag arrays,
+ * value = PhysicalMemory.getInt(addend[i] + (lin & 0xFFFFFFFFL))}. There are six tag arrays,
  * one per (privilege, access) view: an entry is present in a view only if that access is
  * allowed without a page walk, i.e. the permission checks passed and, for writes, the
  * Dirty bit is already set and the page holds no translated code. A tag of 1 never
  * matches (page bases are 4 KiB aligned), so invalid is one store.
+ *
+ * <p>The {@code smap*} views are the supervisor views without user pages: the CPU reads and
+ * writes through them while SMAP applies (CR4.SMAP=1 and EFLAGS.AC=0), and fetches through
+ * {@link #smapRead} while SMEP does, so that no TLB hit can skip those checks. They are
+ * filled with every entry, so turning SMAP or AC on and off needs no flush.
  *
  * <p>Entries are 4 KiB even under 4 MiB pages; {@link #largeEntries} remembers whether any
  * exist so that INVLPG can drop all pieces of a large page.
@@ -25,6 +30,8 @@ public final class Tlb {
     public final int[] supWrite = new int[SIZE];
     public final int[] usrRead = new int[SIZE];
     public final int[] usrWrite = new int[SIZE];
+    public final int[] smapRead = new int[SIZE];
+    public final int[] smapWrite = new int[SIZE];
     /** host address = addend[i] + (lin & 0xFFFFFFFFL) */
     public final long[] addend = new long[SIZE];
     /** Physical page base of each entry (for the decode cache and SMC). */
@@ -55,7 +62,8 @@ public final class Tlb {
 
     /**
      * Installs the translation of one linear page. The views allowed are passed as flags:
-     * bit 0 supervisor read, 1 supervisor write, 2 user read, 3 user write.
+     * bit 0 supervisor read, 1 supervisor write, 2 user read, 3 user write, 4 and 5 supervisor
+     * read and write of a supervisor page (the SMAP views).
      */
     public void fill(int linPage, int physPage, long hostPage, int views, boolean isGlobal, boolean large) {
         int i = slot(linPage);
@@ -67,6 +75,8 @@ public final class Tlb {
         supWrite[i] = (views & 2) != 0 ? linPage : INVALID;
         usrRead[i] = (views & 4) != 0 ? linPage : INVALID;
         usrWrite[i] = (views & 8) != 0 ? linPage : INVALID;
+        smapRead[i] = (views & 16) != 0 ? linPage : INVALID;
+        smapWrite[i] = (views & 32) != 0 ? linPage : INVALID;
         addend[i] = hostPage - (linPage & 0xFFFFFFFFL);
         phys[i] = physPage;
         global[i] = isGlobal;
@@ -83,6 +93,8 @@ public final class Tlb {
         supWrite[i] = INVALID;
         usrRead[i] = INVALID;
         usrWrite[i] = INVALID;
+        smapRead[i] = INVALID;
+        smapWrite[i] = INVALID;
         global[i] = false;
         largeBase[i] = INVALID;
     }
@@ -95,6 +107,8 @@ public final class Tlb {
             Arrays.fill(supWrite, INVALID);
             Arrays.fill(usrRead, INVALID);
             Arrays.fill(usrWrite, INVALID);
+            Arrays.fill(smapRead, INVALID);
+            Arrays.fill(smapWrite, INVALID);
             Arrays.fill(global, false);
             Arrays.fill(largeBase, INVALID);
             Arrays.fill(isLive, false);
@@ -122,6 +136,7 @@ public final class Tlb {
     public void invalidatePage(int lin) {
         int page = lin & 0xFFFFF000;
         int i = slot(lin);
+        // The SMAP views hold nothing the supervisor views do not.
         if (supRead[i] == page || supWrite[i] == page || usrRead[i] == page || usrWrite[i] == page) clear(i);
         if (largeEntries > 0) {
             int base = lin & 0xFFC00000;
@@ -138,6 +153,7 @@ public final class Tlb {
             if (phys[i] == page) {
                 supWrite[i] = INVALID;
                 usrWrite[i] = INVALID;
+                smapWrite[i] = INVALID;
             }
         }
     }

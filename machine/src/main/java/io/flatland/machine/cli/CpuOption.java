@@ -29,8 +29,11 @@ final class CpuOption {
             int eq = p.indexOf('=');
             String name = sign ? p.substring(1) : eq >= 0 ? p.substring(0, eq) : p;
             CpuFeature f = CpuFeature.byQemuName(name);
-            if (f == null) throw new UsageException("-cpu " + v + ": unknown CPU feature or property '" + name + "'");
+            if (f == null && !isNoOpProperty(name)) {
+                throw new UsageException("-cpu " + v + ": unknown CPU feature or property '" + name + "'");
+            }
             boolean on = sign ? p.charAt(0) == '+' : eq < 0 || bool(v, p.substring(eq + 1));
+            if (f == null) continue;
             // The local APIC's flags are the machine's to report (with its local APIC), so asking for them is fine.
             if (on && !f.implemented() && !f.ofLocalApic()) {
                 throw new UsageException("-cpu " + v + ": Flatland does not implement the CPU feature '" + f.qemuName() + "'");
@@ -38,6 +41,15 @@ final class CpuOption {
             m = m.withFeature(f, on);
         }
         return m;
+    }
+
+    /**
+     * QEMU CPU properties that change nothing here. host-phys-bits makes QEMU's physical address
+     * width the host's; Flatland's does not depend on the host (CPUID.80000008 says 32 bits), so
+     * either value leaves the CPU as it is.
+     */
+    private static boolean isNoOpProperty(String name) {
+        return name.replace('_', '-').equals("host-phys-bits");
     }
 
     private static boolean bool(String v, String s) throws UsageException {

@@ -96,6 +96,23 @@ class PcOptionsTest {
         assertTrue(parse("-cpu", "486,+apic").cpuModel().has(CpuFeature.APIC), "the machine decides whether it is reported");
     }
 
+    @Test void leaf7FeaturesAndHostPhysBits() throws UsageException {
+        CpuModel umip = parse("-cpu", "qemu64,+umip").cpuModel();
+        assertTrue(umip.reports(CpuFeature.UMIP));
+        assertEquals(0xd, umip.maxBasicLeaf);
+        assertEquals(7, parse("-cpu", "qemu32,+umip").cpuModel().maxBasicLeaf, "QEMU raises the level to 7");
+        assertEquals(4, parse("-cpu", "qemu32,-smap").cpuModel().maxBasicLeaf, "clearing a flag does not");
+        assertTrue(parse("-cpu", "qemu32,+rdtscp").cpuModel().reports(CpuFeature.RDTSCP));
+        // host-phys-bits is a QEMU property without meaning here: any form is accepted and changes nothing.
+        for (String v : new String[] {"max,host-phys-bits", "max,host-phys-bits=on", "max,host_phys_bits=off"}) {
+            CpuModel m = parse("-cpu", v).cpuModel();
+            assertEquals("max", m.name);
+            assertTrue(m.reports(CpuFeature.SMAP) && m.reports(CpuFeature.LA57), v);
+        }
+        assertEquals("-cpu max,host-phys-bits=maybe: 'maybe' is not on or off", refusedCpu("max,host-phys-bits=maybe"));
+        assertEquals("-cpu max,+pku: Flatland does not implement the CPU feature 'pku'", refusedCpu("max,+pku"));
+    }
+
     @Test void cpuErrorsNameTheProblem() throws UsageException {
         assertEquals("-cpu qemu64,+x2apic,+sse: Flatland does not implement the CPU feature 'sse'",
                 refusedCpu("qemu64,+x2apic,+sse"));
