@@ -17,6 +17,8 @@ import java.util.List;
  *   bench exit [WORKLOAD] [--runs N] [--vs-qemu] [--accel interp|jit]
  *   bench baseline [--runs N] | --update-icounts
  *   bench lockstep [--instructions N] [--seed S]
+ *   bench linux [--runs N] [--vs-qemu] [--accel interp|jit] [--kit DIR] [--machine pc|isapc]
+ *   bench twin [--instructions N] [--every K] [--memory-every M] -- GUEST OPTIONS
  *   gate [--baseline COMMIT|FILE|JAR] [--threshold 5] [--runs N] [--accept-icount-change]
  * </pre>
  */
@@ -37,6 +39,15 @@ public final class Cli {
                        the JIT against the interpreter on random programs (every addressing form, prefixes,
                        LOCK, REP strings, x87, faults) until N instructions ran (default 10M); exit 1 on
                        any divergence
+                   flatland bench linux [--runs N] [--vs-qemu] [--accel interp|jit] [--kit DIR] [--machine pc|isapc]
+                       Debian's i686 kernel and the linux-kit initramfs to busybox's shell and poweroff,
+                       fresh process per run (--runs 3), round-robin with QEMU (--vs-qemu): ms to the first
+                       console line, /init, the prompt and the exit; exit 1 when a run did not reach the shell
+                   flatland bench twin [--instructions N] [--every K] [--memory-every M] -- -kernel F [-initrd F]
+                                       [-append T] [-m MIB] [-machine pc|isapc]
+                       the guest under -accel interp and -accel jit side by side, both --icount: registers,
+                       EFLAGS, segments, control registers and serial output compared every K instructions
+                       (1M), all of RAM every M (10M), up to N (100M); exit 1 at the first difference
                    flatland gate [--baseline COMMIT|FILE|JAR] [--threshold PCT] [--runs N] [--max-runs M]
                                  [--accept-icount-change] [--metric cpu|process-cpu|wall] [--workload W]
                                  [--candidate JAR] [--jvm "OPTIONS"] [--out DIR] [--label NAME] [--no-record]
@@ -87,6 +98,8 @@ public final class Cli {
                     case "exit" -> { return ExitLatency.main(rest, root, out); }
                     case "baseline" -> { return Baseline.main(rest, root, out); }
                     case "lockstep" -> { return LockstepBench.main(rest, out); }
+                    case "linux" -> { return LinuxBench.main(rest, root, out); }
+                    case "twin" -> { return TwinRun.main(rest, Path.of("").toAbsolutePath(), out); }
                     default -> { }
                 }
             }

@@ -41,7 +41,7 @@ public final class Main {
             usage: flatland -kernel FILE [options]      boot a Multiboot kernel or a Linux bzImage, as qemu-system-i386 does
                    flatland boot [boot options] [options]  boot the embedded kernel model
                    flatland linux-kit [--dir DIR]           fetch Debian's i686 kernel and busybox, build an initramfs
-                   flatland bench jmh|boot|model|exit|lockstep|baseline ...   benchmarks (see README, Measuring)
+                   flatland bench jmh|boot|model|exit|linux|lockstep|twin|baseline ...   benchmarks (see README, Measuring)
                    flatland gate [--baseline REV] ...       performance regression gate
 
             QEMU options:
