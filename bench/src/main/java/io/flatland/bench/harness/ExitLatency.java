@@ -1,7 +1,6 @@
 package io.flatland.bench.harness;
 
 import io.flatland.bench.record.Environment;
-import io.flatland.bench.record.Json;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,8 +8,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,11 +70,7 @@ final class ExitLatency {
         rows.add(row("flatland", f, out));
         if (s.vsQemu) rows.add(row("qemu", q, out));
         rec.put("results", rows);
-        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        Path dir = root.resolve("perf-results");
-        Files.createDirectories(dir);
-        Path json = dir.resolve("exit-" + stamp + ".json");
-        Files.writeString(json, Json.write(rec));
+        Path json = ResultFile.write(root, "exit", ResultFile.stamp(), rec);
         out.println("bench exit: wrote " + root.relativize(json));
         return 0;
     }

@@ -1,7 +1,6 @@
 package io.flatland.bench.harness;
 
 import io.flatland.bench.record.Environment;
-import io.flatland.bench.record.Json;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,8 +9,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -102,14 +99,11 @@ final class LinuxBench {
         rows.addAll(rows("flatland", f, out, timeline));
         if (vsQemu) rows.addAll(rows("qemu", q, out, timeline));
         rec.put("results", rows);
-        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        Path dir = root.resolve("perf-results");
-        Files.createDirectories(dir);
-        Path json = dir.resolve("linux-" + stamp + ".json");
-        Files.writeString(json, Json.write(rec));
+        String stamp = ResultFile.stamp();
+        Path json = ResultFile.write(root, "linux", stamp, rec);
         List<String> intervals = new ArrayList<>();
         for (int m = 0; m < MILESTONES.length; m++) intervals.add((m == 0 ? "start" : MILESTONES[m - 1]) + "→" + MILESTONES[m]);
-        Timeline.write(dir.resolve("linux-" + stamp + ".svg"), "Linux " + machine + " to a shell: Flatland -accel " + accel
+        Timeline.write(ResultFile.path(root, "linux", stamp, ".svg"), "Linux " + machine + " to a shell: Flatland -accel " + accel
                 + (vsQemu ? " and QEMU 7.2" : ""), timeline, intervals);
         out.println("bench linux: wrote " + root.relativize(json) + " and its .svg");
         boolean failed = f.stream().anyMatch(r -> r.exitStatus() != 0 || Double.isNaN(r.ms()[2]));
