@@ -168,7 +168,7 @@ public final class PcPlatform implements Platform {
      * back by an interrupt in service, and further edges change nothing).
      */
     private boolean canRaise(int line) {
-        if (ioapic != null && lapic.enabled() && ioapic.lineCanRaise(line)) return true;
+        if (ioapic != null && lapic.accepting() && ioapic.lineCanRaise(line)) return true;
         if (lapic != null && !lapic.acceptsPicInterrupts()) return false;
         if (!lineUnmasked(line)) return false;
         if (line < 8) return (pic.master.irr() & (1 << line)) == 0;

@@ -157,6 +157,9 @@ public final class LocalApic implements Device, MmioBus.Region, LocalApicMsrs {
 
     // ---- interrupt flow ----
 
+    /** Whether fixed interrupts (from the I/O APIC, IPIs, the timer) can reach the CPU at all: globally and software-enabled. */
+    public boolean accepting() { return enabled() && (svr & SVR_ENABLE) != 0; }
+
     /** Whether the 8259's INTR reaches the CPU: the APIC is globally disabled or LINT0 is not masked (QEMU's rule). */
     public boolean acceptsPicInterrupts() {
         return !enabled() || (lvt[LVT_LINT0] & MASKED) == 0;
@@ -166,7 +169,7 @@ public final class LocalApic implements Device, MmioBus.Region, LocalApicMsrs {
     public int deliverable() { return deliverableVector; }
 
     private int computeDeliverable() {
-        if (!enabled() || (svr & SVR_ENABLE) == 0) return -1;
+        if (!accepting()) return -1;
         int v = highest(irr);
         if (v < 0) return -1;
         int ppr = ppr();
