@@ -227,6 +227,15 @@ final class Emitters {
                 e.cond(in.sub);
                 e.regStoreEnd(1);
                 return DONE;
+            case Op.BT_EG, Op.BTS_EG, Op.BTR_EG, Op.BTC_EG, Op.BT_EI: {
+                if (size == 1) return NO;
+                bitTest(e, in, in.op == Op.BT_EI ? in.sub : in.op - Op.BT_EG, size);
+                return DONE;
+            }
+            case Op.BSF, Op.BSR:
+                if (size == 1) return NO;
+                bitScan(e, in, size);
+                return DONE;
             case Op.CMOV: {
                 e.readRm(in, size);   // the source is read (and may fault) whatever the condition
                 e.store(Emit.TMP);
@@ -400,6 +409,132 @@ final class Emitters {
             mv.visitInsn(POP);
             e.load(Emit.TMP2);
         }
+    }
+
+    /**
+     * BT/BTS/BTR/BTC (Exec.bitOp, the same accesses in the same order): CF is the bit, the
+     * other flags keep their values (the record is materialized into EFLAGS first, as the
+     * interpreter does), and BTS/BTR/BTC write the bit set, cleared or flipped. With a memory
+     * operand and a register offset the operand is the dword (word) the offset reaches, a bit
+     * string: the address moves by the offset's signed quotient. Registers stay in their
+     * locals; only the flag record goes through the Cpu.
+     */
+    private static void bitTest(Emit e, Insn in, int kind, int size) {
+        MethodVisitor mv = e.mv;
+        int bits = size * 8;
+        String ops = "io/flatland/cpu/Operands";
+        if (in.mem) {
+            e.ea(in);
+            if (in.op != Op.BT_EI) {
+                e.loadReg(size, in.reg);
+                signExtend(mv, size);
+                e.pushInt(size == 4 ? 5 : 4);
+                mv.visitInsn(ISHR);
+                e.pushInt(size == 4 ? 2 : 1);
+                mv.visitInsn(ISHL);         // (offset >> 5) * 4, or (offset >> 4) * 2
+                mv.visitInsn(IADD);
+            }
+            e.store(Emit.TMP);              // the operand's offset in its segment
+            e.cpu();
+            e.pushInt(in.seg);
+            e.load(Emit.TMP);
+            e.pushInt(size);
+            e.pushInt(kind == 0 ? 0 : 1);
+            e.invokeStatic(ops, "linear", "(" + Emit.C + "IIIZ)I");
+            e.store(Emit.TMP);              // now its linear address
+            if (kind != 0) {
+                e.cpu();
+                e.load(Emit.TMP);
+                e.pushInt(size);
+                mv.visitMethodInsn(INVOKEVIRTUAL, Emit.CPU, "probeWrite", "(II)V", false);
+            }
+            e.cpu();
+            e.load(Emit.TMP);
+            e.pushInt(size);
+            e.invokeStatic(ops, "readLin", "(" + Emit.C + "II)I");
+        } else {
+            e.loadReg(size, in.rm);
+        }
+        e.store(Emit.TMP2);                 // value
+        if (in.op == Op.BT_EI) {
+            e.pushInt(in.imm & (bits - 1));
+        } else {
+            e.loadReg(size, in.reg);
+            e.pushInt(bits - 1);
+            mv.visitInsn(IAND);
+        }
+        e.store(Emit.TMP3);                 // bit
+        e.spillFlags();
+        e.cpu();
+        e.invokeStatic("io/flatland/cpu/Flags", "materialize", "(" + Emit.C + ")V");
+        e.cpu();
+        e.cpu();
+        mv.visitFieldInsn(GETFIELD, Emit.CPU, "eflags", "I");
+        e.pushInt(~Cpu.CF);
+        mv.visitInsn(IAND);
+        e.load(Emit.TMP2);
+        e.load(Emit.TMP3);
+        mv.visitInsn(IUSHR);
+        e.pushInt(1);
+        mv.visitInsn(IAND);
+        mv.visitInsn(IOR);
+        mv.visitFieldInsn(PUTFIELD, Emit.CPU, "eflags", "I");
+        e.flagsClobbered();
+        if (kind == 0) return;
+        if (in.mem) {
+            e.cpu();
+            e.load(Emit.TMP);
+            e.pushInt(size);
+        } else {
+            e.regStoreBegin(size, in.rm);
+        }
+        e.load(Emit.TMP2);
+        e.pushInt(1);
+        e.load(Emit.TMP3);
+        mv.visitInsn(ISHL);                 // the bit's mask
+        switch (kind) {
+            case 1 -> mv.visitInsn(IOR);
+            case 2 -> {
+                e.pushInt(-1);
+                mv.visitInsn(IXOR);
+                mv.visitInsn(IAND);
+            }
+            default -> mv.visitInsn(IXOR);
+        }
+        if (in.mem) e.invokeStatic(ops, "writeLin", "(" + Emit.C + "III)V");
+        else e.regStoreEnd(size);
+    }
+
+    /**
+     * BSF/BSR (Exec's handler): the record Alu.logic leaves for the source (ZF set when it is
+     * zero), and the destination the index of its lowest or highest set bit; a zero source
+     * leaves the destination unchanged (QEMU's behaviour, the SDM's "undefined").
+     */
+    private static void bitScan(Emit e, Insn in, int size) {
+        MethodVisitor mv = e.mv;
+        e.readRm(in, size);                 // a memory source may fault: before anything changes
+        e.store(Emit.TMP2);
+        e.load(Emit.TMP2);
+        e.pushInt(0);
+        e.pushInt(0);
+        e.setRecord(Flags.op(Flags.LOGIC, size));
+        // Both paths must leave the same state: the destination's local is loaded before the split.
+        e.prepareRead(size, in.reg);
+        Label skip = new Label();
+        e.load(Emit.TMP2);
+        mv.visitJumpInsn(IFEQ, skip);
+        e.regStoreBegin(size, in.reg);
+        if (in.op == Op.BSF) {
+            e.load(Emit.TMP2);
+            e.invokeStatic("java/lang/Integer", "numberOfTrailingZeros", "(I)I");
+        } else {
+            e.pushInt(31);
+            e.load(Emit.TMP2);
+            e.invokeStatic("java/lang/Integer", "numberOfLeadingZeros", "(I)I");
+            mv.visitInsn(ISUB);
+        }
+        e.regStoreEnd(size);
+        mv.visitLabel(skip);
     }
 
     /** reg = INC/DEC/NOT/NEG(reg). */
