@@ -45,6 +45,8 @@ public abstract class Block extends io.flatland.cpu.Translation {
     io.flatland.cpu.Insn entryInsn;
     /** Link in the code cache's list of blocks on the same physical page. */
     Block nextOnPage;
+    /** Under -Dflatland.jit.profile: the operations of the region that run through the reference semantics. */
+    int[] referenceOps;
 
     /**
      * What the region's fault handler writes back when instruction k faults: the registers

@@ -756,6 +756,7 @@ final class Emit {
      * sees there), everything reloaded when needed.
      */
     void reference(int k) {
+        if (referenced != null) referenced.add(insnOps[k]);
         spillAll();
         spillFlags();
         setEip(eips[k]);
@@ -769,6 +770,11 @@ final class Emit {
     }
 
     private static final String HANDLER = "io/flatland/cpu/Exec$Handler";
+
+    /** Under -Dflatland.jit.profile: the operations emitted as reference calls (null: not profiling). */
+    java.util.List<Integer> referenced;
+    /** The operation of each instruction (for {@link #referenced}). */
+    int[] insnOps;
 
     // ---- memory operands (the same Operands calls, in the same order, as the interpreter) ----
 

@@ -232,6 +232,10 @@ final class Emitters {
                 bitTest(e, in, in.op == Op.BT_EI ? in.sub : in.op - Op.BT_EG, size);
                 return DONE;
             }
+            case Op.MUL_E:
+                if (size != 4) return NO;
+                mul32(e, in);
+                return DONE;
             case Op.BSF, Op.BSR:
                 if (size == 1) return NO;
                 bitScan(e, in, size);
@@ -503,6 +507,50 @@ final class Emitters {
         }
         if (in.mem) e.invokeStatic(ops, "writeLin", "(" + Emit.C + "III)V");
         else e.regStoreEnd(size);
+    }
+
+    /**
+     * MUL r/m32 (Exec.mul): EDX:EAX = EAX * source, unsigned, and the record Alu.mulFlags leaves
+     * (the low half, 1 when the high half is not zero). The source is read first (it may fault,
+     * and may be EAX or EDX).
+     */
+    private static void mul32(Emit e, Insn in) {
+        MethodVisitor mv = e.mv;
+        e.readRm(in, 4);
+        e.store(Emit.TMP2);
+        e.loadReg(4, Cpu.EAX);
+        mv.visitInsn(I2L);
+        mv.visitLdcInsn(0xFFFF_FFFFL);
+        mv.visitInsn(LAND);
+        e.load(Emit.TMP2);
+        mv.visitInsn(I2L);
+        mv.visitLdcInsn(0xFFFF_FFFFL);
+        mv.visitInsn(LAND);
+        mv.visitInsn(LMUL);
+        mv.visitVarInsn(LSTORE, Emit.HOST);
+        e.regStoreBegin(4, Cpu.EAX);
+        mv.visitVarInsn(LLOAD, Emit.HOST);
+        mv.visitInsn(L2I);
+        e.regStoreEnd(4);
+        e.regStoreBegin(4, Cpu.EDX);
+        mv.visitVarInsn(LLOAD, Emit.HOST);
+        e.pushInt(32);
+        mv.visitInsn(LUSHR);
+        mv.visitInsn(L2I);
+        e.regStoreEnd(4);
+        mv.visitVarInsn(LLOAD, Emit.HOST);
+        mv.visitInsn(L2I);                  // result: the low half
+        mv.visitVarInsn(LLOAD, Emit.HOST);
+        e.pushInt(32);
+        mv.visitInsn(LUSHR);
+        mv.visitInsn(L2I);
+        mv.visitInsn(DUP);
+        mv.visitInsn(INEG);
+        mv.visitInsn(IOR);
+        e.pushInt(31);
+        mv.visitInsn(IUSHR);                // source: 1 when the high half is not zero
+        e.pushInt(0);
+        e.setRecord(Flags.op(Flags.MUL, 4));
     }
 
     /**

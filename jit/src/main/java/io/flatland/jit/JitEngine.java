@@ -273,6 +273,15 @@ public final class JitEngine {
         PROFILED.entrySet().stream().sorted((x, y) -> Long.compare(y.getValue()[1], x.getValue()[1])).limit(40)
                 .forEach(en -> System.err.printf("  region %08x len %4d runs %9d insns %11d (%.1f/run)%n", en.getKey().eip,
                         en.getKey().length, en.getValue()[0], en.getValue()[1], en.getValue()[1] / (double) en.getValue()[0]));
+        // Instructions left to the reference semantics, weighted by the runs of their regions (an estimate:
+        // an instruction off the path a run takes is counted too).
+        java.util.Map<String, Long> refs = new java.util.TreeMap<>();
+        PROFILED.forEach((b, c) -> {
+            if (b.referenceOps != null) for (int op : b.referenceOps) refs.merge(io.flatland.cpu.OpInfo.name(op), c[0], Long::sum);
+        });
+        System.err.println("reference calls (operation: region runs):");
+        refs.entrySet().stream().sorted((x, y) -> Long.compare(y.getValue(), x.getValue())).limit(15)
+                .forEach(en -> System.err.printf("  %-12s %,12d%n", en.getKey(), en.getValue()));
         System.err.println("top exits (region -> eip):");
         EXITS.entrySet().stream().sorted((x, y) -> Long.compare(y.getValue()[0], x.getValue()[0])).limit(30)
                 .forEach(en -> System.err.printf("  %08x -> %08x %9d%n", en.getKey() >>> 32, en.getKey() & 0xFFFFFFFFL, en.getValue()[0]));

@@ -148,6 +148,7 @@ final class Translator {
         b.faultRegs = lastFaultRegs;
         b.faultFlags = lastFaultFlags;
         b.exitTable = lastExitTable;
+        b.referenceOps = lastReferenceOps;
         translated++;
         return b;
     }
@@ -180,7 +181,7 @@ final class Translator {
 
     /** Of the last {@link #generate}: what the fault handler writes back per instruction (see Block.faulted). */
     private byte[] lastFaultRegs;
-    private int[] lastFaultFlags, lastExitTable;
+    private int[] lastFaultFlags, lastExitTable, lastReferenceOps;
 
     private byte[] generate(List<Insn> insns, int[] eips, int[] next, boolean[] pathEnd) {
         // Class file version 49 (Java 5) needs no stack map frames: the JVM's verifier infers the
@@ -216,6 +217,10 @@ final class Translator {
         mv.visitCode();
         int n = insns.size();
         Emit e = new Emit(mv, insns, eips, next, pathEnd, useEmitters);
+        if (JitEngine.PROFILE) {
+            e.referenced = new java.util.ArrayList<>();
+            e.insnOps = insns.stream().mapToInt(in -> in.op).toArray();
+        }
         if (useEmitters) e.targets = internalTargets(insns, eips, next, pathEnd);
         if (useEmitters) e.flagsDead = FlagLiveness.dead(insns, pathEnd);
         // One handler for the whole region: local K says which instruction faulted; what it must
@@ -272,6 +277,7 @@ final class Translator {
             lastFaultFlags[k] = Emit.flagEntry(atStart[k]);
         }
         lastExitTable = e.exitTable();
+        lastReferenceOps = e.referenced == null ? null : e.referenced.stream().mapToInt(Integer::intValue).toArray();
         mv.visitMaxs(MAX_STACK, MAX_LOCALS);
         mv.visitEnd();
         cw.visitEnd();
