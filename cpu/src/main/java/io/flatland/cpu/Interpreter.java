@@ -147,33 +147,28 @@ public final class Interpreter {
                     returnSoon = false;
                     return ExitReason.BUDGET;
                 }
-                if (cpu.nmiPending && !cpu.nmiBlocked && (dbg == null || !dbg.stepping)) {
-                    // NMI: not masked by IF (nor, as on QEMU, by the STI/MOV SS shadow); blocks
-                    // further NMIs until the handler's IRET.
-                    cpu.nmiPending = false;
-                    cpu.nmiBlocked = true;
-                    cpu.interruptsByVector[2]++;
-                    cpu.halted = false;
-                    try {
-                        SystemOps.deliverExternalInterrupt(cpu, 2);
-                    } catch (GuestFault f) {
-                        if (!deliver(f)) return ExitReason.TRIPLE_FAULT;
+                if (dbg == null || !dbg.stepping) {
+                    // An NMI first: not masked by IF (nor, as on QEMU, by the STI/MOV SS shadow); it
+                    // blocks further NMIs until the handler's IRET. Then INTR, which IF and the shadow hold back.
+                    int vector = -1;
+                    if (cpu.nmiPending && !cpu.nmiBlocked) {
+                        cpu.nmiPending = false;
+                        cpu.nmiBlocked = true;
+                        vector = 2;
+                    } else if ((cpu.eflags & Cpu.IF) != 0 && !cpu.interruptShadow && platform.interruptPending()) {
+                        vector = platform.acknowledgeInterrupt() & 0xFF;
                     }
-                    atEntry = true;
-                    continue;
-                }
-                if ((cpu.eflags & Cpu.IF) != 0 && !cpu.interruptShadow && platform.interruptPending()
-                        && (dbg == null || !dbg.stepping)) {
-                    int vector = platform.acknowledgeInterrupt() & 0xFF;
-                    cpu.interruptsByVector[vector]++;
-                    cpu.halted = false;
-                    try {
-                        SystemOps.deliverExternalInterrupt(cpu, vector);
-                    } catch (GuestFault f) {
-                        if (!deliver(f)) return ExitReason.TRIPLE_FAULT;
+                    if (vector >= 0) {
+                        cpu.interruptsByVector[vector]++;
+                        cpu.halted = false;
+                        try {
+                            SystemOps.deliverExternalInterrupt(cpu, vector);
+                        } catch (GuestFault f) {
+                            if (!deliver(f)) return ExitReason.TRIPLE_FAULT;
+                        }
+                        atEntry = true;
+                        continue;
                     }
-                    atEntry = true;
-                    continue;
                 }
                 if (cpu.halted) {
                     // A step takes no interrupt, so it cannot leave HLT: it ends where it is.
@@ -181,7 +176,9 @@ public final class Interpreter {
                         dbg.stop = DebugControl.Stop.STEP;
                         return ExitReason.DEBUG;
                     }
-                    // Only an NMI or reset could wake a CPU halted with IF=0; we model neither.
+                    // With IF=0 only an NMI or a reset could wake the CPU; a pending NMI was delivered
+                    // above, and no device raises one later (the APIC's only come from its own
+                    // register writes, which a halted CPU cannot make; LVTs in NMI mode are not waited for).
                     if ((cpu.eflags & Cpu.IF) == 0 || !platform.idle(cpu)) return ExitReason.HALTED_FOREVER;
                     continue;
                 }

@@ -57,7 +57,13 @@ final class Stats {
             perIndex("exceptions_by_vector", r -> r.m.cpu().exceptionsByVector),
             perIndex("interrupts_by_vector", r -> r.m.cpu().interruptsByVector),
             perIndex("interrupts_by_line", r -> r.m.pic().acknowledgedByLine()),
-            counter("spurious_interrupts", r -> r.m.pic().spurious()));
+            counter("spurious_interrupts", r -> r.m.pic().spurious()),
+            // pc's local APIC and I/O APIC (0 on isapc, which has neither).
+            counter("apic_timer_interrupts", r -> r.m.localApic() == null ? 0 : r.m.localApic().timerInterrupts()),
+            counter("apic_ipis", r -> r.m.localApic() == null ? 0 : r.m.localApic().ipis()),
+            counter("ioapic_messages", r -> r.m.ioApic() == null ? 0 : r.m.ioApic().delivered()),
+            // Device-memory accesses translated code handed to the interpreter (engine-dependent).
+            reportOnly("mmio_traps", r -> r.m.ram().mmio().traps()));
 
     /** The document: the entries in order, the engine's own counters, then the POST milestones. */
     static String json(Machine m, long wallNanos) {

@@ -117,7 +117,7 @@ final class TwinRun {
             else b.initrd(initrd, cwd);
         }
         return b.accel(accel).icount(true).noReboot(true).serialOutput(serial)
-                .serialInput(new java.io.ByteArrayInputStream(new byte[0])).notes(new PrintStream(OutputStreamNull.INSTANCE))
+                .serialInput(new java.io.ByteArrayInputStream(new byte[0])).notes(new PrintStream(java.io.OutputStream.nullOutputStream()))
                 .build();
     }
 
@@ -154,13 +154,5 @@ final class TwinRun {
             crc.update(buf, 0, n);
         }
         return crc.getValue();
-    }
-
-    /** Where the machines' one-line notes go: the comparison is the output. */
-    private static final class OutputStreamNull extends java.io.OutputStream {
-        static final OutputStreamNull INSTANCE = new OutputStreamNull();
-
-        @Override
-        public void write(int b) { }
     }
 }
