@@ -174,9 +174,10 @@ public final class Machine implements AutoCloseable {
         if (config.log != null) config.log.cpuReset(cpu, (resets == 0 ? "power-on" : "reset " + resets) + " (CPU 0), state before:");
         SystemOps.reset(cpu);
         mmu.setA20(true);              // a reset enables A20 again (QEMU's CPU reset does)
-        FirmwareHandoff.apply(io, ram, lapic);
+        boolean standIn = image.standsInForFirmware();
+        if (standIn) FirmwareHandoff.apply(io, ram, lapic);
         image.load(ram, serial.presentBases());
-        if (firmware != null) firmware.install(ram);
+        if (standIn && firmware != null) firmware.install(ram);
         image.enter(cpu);
         engine = ExecutionEngine.create(config.accel, cpu);
         platform.schedule(cpu);

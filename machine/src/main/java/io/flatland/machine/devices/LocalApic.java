@@ -154,7 +154,6 @@ public final class LocalApic implements Device, MmioBus.Region, LocalApicMsrs {
     /** IA32_APIC_BASE's global enable: when clear, the CPU behaves as one without an APIC (INTR straight from the 8259). */
     public boolean enabled() { return (baseMsr & ENABLE) != 0; }
 
-
     // ---- interrupt flow ----
 
     /** Whether fixed interrupts (from the I/O APIC, IPIs, the timer) can reach the CPU at all: globally and software-enabled. */
@@ -206,7 +205,11 @@ public final class LocalApic implements Device, MmioBus.Region, LocalApicMsrs {
         }
     }
 
-    /** LINT0 follows the 8259's INTR (ExtINT, the usual case, needs nothing: {@link #acceptsPicInterrupts}). */
+    /**
+     * A local source fired (the timer; LINT0/LINT1 keep their trigger mode): its LVT entry's
+     * message, unless masked. ExtINT needs nothing here: the 8259's INTR reaches the CPU
+     * through {@link #acceptsPicInterrupts}.
+     */
     private void localDeliver(int index) {
         int e = lvt[index];
         if ((e & MASKED) != 0) return;
@@ -271,13 +274,11 @@ public final class LocalApic implements Device, MmioBus.Region, LocalApicMsrs {
 
     private boolean deadlineMode() { return (lvt[LVT_TIMER] & TIMER_MODE) == TSC_DEADLINE_MODE; }
 
-    /** The TSC: virtual nanoseconds plus the offset WRMSR to the TSC gave (as the CPU's RDTSC). */
-    private long tsc(long now) { return now + (cpu == null ? 0 : cpu.tscOffset); }
-
     /** The next expiry after {@code now}, counted from the load time as QEMU counts it. */
     private void armTimer(long now) {
         if (deadlineMode()) {
-            timerDeadline = tscDeadline == 0 ? NO_DEADLINE : Math.max(now, tscDeadline - tsc(now) + now);
+            // The TSC is virtual ns plus the offset a WRMSR to it gave (as the CPU's RDTSC): the deadline in ns.
+            timerDeadline = tscDeadline == 0 ? NO_DEADLINE : Math.max(now, tscDeadline - (cpu == null ? 0 : cpu.tscOffset));
             return;
         }
         long init = initialCount & 0xFFFF_FFFFL;

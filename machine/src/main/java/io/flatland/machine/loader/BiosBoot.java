@@ -40,4 +40,7 @@ public final class BiosBoot implements GuestBoot {
 
     @Override
     public String loaderName() { return "BIOS"; }
+
+    @Override
+    public boolean standsInForFirmware() { return false; }
 }

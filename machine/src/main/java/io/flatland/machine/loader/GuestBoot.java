@@ -20,4 +20,11 @@ public interface GuestBoot {
 
     /** Which boot protocol this is, for logs ("Multiboot", "Linux"). */
     String loaderName();
+
+    /**
+     * Whether Flatland stands in for the firmware (QEMU's SeaBIOS) before this boot: the
+     * devices and tables a BIOS leaves are set up for {@code -kernel} guests, not for a ROM of
+     * the user's own ({@code -bios}), which starts from the power-on state and builds its own.
+     */
+    default boolean standsInForFirmware() { return true; }
 }

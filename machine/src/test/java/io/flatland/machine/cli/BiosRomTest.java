@@ -104,6 +104,17 @@ class BiosRomTest {
         assertEquals("flatland: -bios with -kernel: Flatland's -bios runs the ROM alone, without a kernel\n", r.err);
     }
 
+    /** A ROM of one's own is the firmware: nothing of what Flatland sets up for -kernel guests in SeaBIOS's stead. */
+    @Test void romStartsFromThePowerOnState() throws Exception {
+        try (io.flatland.machine.Machine m = new io.flatland.machine.Machine(io.flatland.machine.MachineConfig.builder()
+                .bios("rom", rom(0x10000)).serialOutput(null).build())) {
+            assertEquals(0, m.pic().master.imr(), "the 8259 as at power-on, not SeaBIOS's B8");
+            assertEquals(0, m.ram().read32(4 * 0x08), "no interrupt vector table");
+            assertNotEquals(0x20445352, m.ram().read32(0xF59D0), "no ACPI RSDP (\"RSD \") over the ROM's copy");
+            assertEquals(0xFFF0, m.cpu().eip, "the reset vector");
+        }
+    }
+
     @Test void highCopyIsReadOnly() throws Exception {
         var rom = new io.flatland.machine.loader.BiosRom(rom(0x20000), "rom");
         assertEquals(0xFFFE0000L, rom.base());
