@@ -49,6 +49,12 @@ public final class Cpu {
      */
     public final boolean[] segFlatRead = new boolean[6];
     public final boolean[] segFlatWrite = new boolean[6];
+    /**
+     * Changes with every change of a segment register's cached descriptor (and so of the flags
+     * above and of {@link #stack32}) made through {@link Segments}: translated regions that rely
+     * on flat segments re-check them only when it moved.
+     */
+    public long segmentEpoch;
     /** CS.D: default operand and address size is 32 bits. */
     public boolean code32;
     /** SS.B: stack pointer is ESP (32 bits) rather than SP. */
@@ -209,6 +215,20 @@ public final class Cpu {
     }
 
     public boolean userMode() { return user; }
+
+    /**
+     * The read view of the TLB at the current privilege, for translated code that probes it in
+     * line. The view changes only with CPL, CR4 and EFLAGS.AC ({@link #updateViews}), that is
+     * only through instructions that end a translated region, so a region reads it once on entry.
+     */
+    public int[] readTags() { return readTags; }
+
+    /** The write view at the current privilege (see {@link #readTags()}). */
+    public int[] writeTags() { return writeTags; }
+
+    /** Host address of each TLB entry's page, less its linear base ({@link Tlb#addend}). */
+    public long[] addend() { return addend; }
+
 
     public boolean protectedMode() { return (mmu.cr0() & Mmu.CR0_PE) != 0; }
 

@@ -71,6 +71,7 @@ final class Segments {
      * the access. In real mode types are not checked, so only the limit matters there.
      */
     static void updateFlat(Cpu cpu, int seg) {
+        cpu.segmentEpoch++;
         int attr = cpu.segAttr[seg];
         boolean fullLimit = cpu.segLimit[seg] == -1 && !Descriptor.isExpandDown(attr);
         if (!cpu.protectedMode() || (cpu.eflags & Cpu.VM) != 0) {

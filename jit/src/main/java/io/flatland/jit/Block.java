@@ -27,6 +27,13 @@ public abstract class Block extends io.flatland.cpu.Translation {
     public int eip, phys;
     /** Highest EIP of the region's instructions: it must lie within the CS limit (checked on entry). */
     public int lastEip;
+    /**
+     * Segment registers (bit per register) the code assumes flat with base 0, as
+     * {@link BlockScanner#flatSegments} found them: the region runs only while they still are.
+     */
+    public int flatSegs;
+    /** The {@link Cpu#segmentEpoch} at which {@link #flatSegs} last held (the dispatcher checks again when it moved). */
+    long flatCheckedAt = -1;
     /** EIP of each instruction (for reports when the reference semantics throw something unexpected). */
     int[] eips;
     /** Number of guest instructions in the region: the most one pass can retire (loops may retire more per run). */

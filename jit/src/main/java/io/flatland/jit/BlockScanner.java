@@ -46,6 +46,8 @@ final class BlockScanner {
         final List<Insn> insns = new ArrayList<>();
         final int[] eips;
         final boolean[] pathEnd;
+        /** Segments flat with base 0 while the region was decoded ({@link #flatSegments}). */
+        int flatSegs;
 
         Scan(int max) {
             eips = new int[max];
@@ -68,7 +70,7 @@ final class BlockScanner {
         Scan s = new Scan(max);
         int linPage = lin & 0xFFFFF000;
         int start = lin & 0xFFF;
-        boolean[] seen = new boolean[0x1000];
+        boolean[] seen = new boolean[0x1000], tried = new boolean[0x1000];
         boolean nextPageMapped = cpu.fetchSlot(linPage + 0x1000) >= 0;
         // Pending path starts as page offsets: return addresses of followed calls, then the roots.
         int[] pending = new int[max + (roots == null ? 0 : roots.length)];
@@ -90,8 +92,11 @@ final class BlockScanner {
             }
             off = -1;
             for (int i = 0; i < returns && off < 0; i++) {
-                if (!seen[pending[i]]) off = pending[i];
+                // Each return address is tried once: a path may hold nothing (an instruction only the
+                // interpreter runs is there, or a fault), and it must not be chosen again and again.
+                if (!seen[pending[i]] && !tried[pending[i]]) off = pending[i];
             }
+            if (off >= 0) tried[off] = true;
             while (off < 0 && roots != null && rootIndex < roots.length) {
                 int r = roots[rootIndex++] - (eip - start);
                 if (r >= 0 && r < 0x1000 && !seen[r]) off = r;
@@ -99,7 +104,25 @@ final class BlockScanner {
             if (off < 0) break;
         }
         if (s.size() > 0) s.pathEnd[s.size() - 1] = true;
+        s.flatSegs = flatSegments(cpu);
         return s;
+    }
+
+    /**
+     * The segment registers (bit per register) whose operands need no segment work now: base 0,
+     * limit 4 GiB, readable and writable (so every access is one TLB probe of the offset), SS
+     * only with a 32-bit stack. Translated code may rely on it while the region's entry guard
+     * finds the same ({@link Block#flatSegs}): segment registers, CS.D and SS.B change only
+     * through instructions that end a region.
+     */
+    static int flatSegments(Cpu cpu) {
+        int m = 0;
+        for (int seg = 0; seg < 6; seg++) {
+            if (cpu.segBase[seg] == 0 && cpu.segFlatRead[seg] && cpu.segFlatWrite[seg] && (seg != Cpu.SS || cpu.stack32)) {
+                m |= 1 << seg;
+            }
+        }
+        return m;
     }
 
     private static boolean contains(int[] a, int n, int v) {

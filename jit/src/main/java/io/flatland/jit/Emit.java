@@ -66,6 +66,11 @@ final class Emit {
     static final int FOP = 19, FRES = 20, FSRC = 21, FDST = 22;
     /** More int temporaries: an operand, the carry into ADC/SBB. */
     static final int TMP3 = 23, CARRY = 24;
+    /**
+     * The TLB's read and write views and its addends, read on entry (they change only through
+     * instructions that end a region): the in-line probes of flat segments use them.
+     */
+    static final int RTAGS = 25, WTAGS = 26, ADDEND = 27;
 
     static final String CPU = Translator.CPU;
     static final String C = "L" + CPU + ";";
@@ -84,6 +89,17 @@ final class Emit {
     private boolean fopStored;
     /** The Cpu's copy of the record is stale. */
     private boolean fDirty;
+
+    /**
+     * Segments that were flat with base 0 when the region was decoded (bit per segment register;
+     * SS also with a 32-bit stack): their operands may use the in-line TLB probe of
+     * {@link FastMem} on the offset. Zero: every operand goes through {@code Operands}.
+     */
+    int flatAtScan;
+    /** The segments whose flatness the generated code relied on: the region's entry guard ({@link Block#flatSegs}). */
+    int assumedFlat;
+    /** The size of a flat write begun by {@link #writeMemBegin}, 0 for one through Operands, -1 for none pending. */
+    private int pendingWrite = -1;
 
     Emit(MethodVisitor mv, List<Insn> insns, int[] eips, int[] next, boolean[] pathEnd, boolean handWritten) {
         this.mv = mv;
@@ -133,6 +149,27 @@ final class Emit {
         store(K);
         for (int r = 0; r < 8; r++) ensureLoaded(r);
         loadFlagsFromCpu();
+        if (flatAtScan != 0) {
+            for (String view : new String[] {"readTags", "writeTags"}) {
+                cpu();
+                mv.visitMethodInsn(INVOKEVIRTUAL, CPU, view, "()[I", false);
+                mv.visitVarInsn(ASTORE, view.equals("readTags") ? RTAGS : WTAGS);
+            }
+            cpu();
+            mv.visitMethodInsn(INVOKEVIRTUAL, CPU, "addend", "()[J", false);
+            mv.visitVarInsn(ASTORE, ADDEND);
+        }
+    }
+
+    /** Whether operands in {@code seg} use the flat in-line probe (and the region then assumes the segment flat). */
+    boolean flat(int seg) {
+        if (!handWritten || (flatAtScan & 1 << seg) == 0) return false;
+        assumedFlat |= 1 << seg;
+        return true;
+    }
+
+    private static String sizeSuffix(int size) {
+        return size == 4 ? "32" : size == 2 ? "16" : "8";
     }
 
     // ---- registers ----
@@ -810,12 +847,27 @@ final class Emit {
 
     /** Pushes the memory operand (Operands.read). */
     void readMem(Insn in, int size) {
+        readMemAt(in.seg, () -> ea(in), size);
+    }
+
+    /** Pushes {@code size} bytes at {@code seg}:offset, the offset pushed by {@code offset}. */
+    void readMemAt(int seg, Runnable offset, int size) {
+        if (flat(seg)) {
+            mv.visitVarInsn(ALOAD, RTAGS);
+            mv.visitVarInsn(ALOAD, ADDEND);
+            cpu();
+            offset.run();
+            invokeStatic(FAST_MEM, "read" + sizeSuffix(size), "([I[J" + C + "I)I");
+            return;
+        }
         cpu();
-        pushInt(in.seg);
-        ea(in);
+        pushInt(seg);
+        offset.run();
         pushInt(size);
         invokeStatic(OPERANDS, "read", "(" + C + "III)I");
     }
+
+    private static final String FAST_MEM = "io/flatland/jit/FastMem";
 
     /** Writes the value {@code value} pushes to the r/m operand (Operands.writeRm). */
     void writeRm(Insn in, int size, Runnable value) {
@@ -832,14 +884,33 @@ final class Emit {
 
     /** First half of a memory write (Operands.write); push the value, then call {@link #writeMemEnd}. */
     void writeMemBegin(Insn in, int size) {
+        writeMemBeginAt(in.seg, () -> ea(in), size);
+    }
+
+    /** First half of a write of {@code size} bytes at {@code seg}:offset, the offset pushed by {@code offset}. */
+    void writeMemBeginAt(int seg, Runnable offset, int size) {
+        if (pendingWrite >= 0) throw new IllegalStateException("nested memory writes");
+        if (flat(seg)) {
+            mv.visitVarInsn(ALOAD, WTAGS);
+            mv.visitVarInsn(ALOAD, ADDEND);
+            cpu();
+            offset.run();
+            pendingWrite = size;
+            return;
+        }
         cpu();
-        pushInt(in.seg);
-        ea(in);
+        pushInt(seg);
+        offset.run();
         pushInt(size);
+        pendingWrite = 0;
     }
 
     void writeMemEnd() {
-        invokeStatic(OPERANDS, "write", "(" + C + "IIII)V");
+        int size = pendingWrite;
+        pendingWrite = -1;
+        if (size < 0) throw new IllegalStateException("no memory write begun");
+        if (size > 0) invokeStatic(FAST_MEM, "write" + sizeSuffix(size), "([I[J" + C + "II)V");
+        else invokeStatic(OPERANDS, "write", "(" + C + "IIII)V");
     }
 
     private static final String MEM = "io/flatland/mmu/PhysicalMemory";
@@ -853,17 +924,28 @@ final class Emit {
      */
     void readModifyWrite(Insn in, int size, Runnable op) {
         Label slow = new Label(), done = new Label();
-        cpu();
-        pushInt(in.seg);
-        ea(in);
-        pushInt(size);
-        pushInt(1);
-        invokeStatic(OPERANDS, "linear", "(" + C + "IIIZ)I");
-        store(TMP);
-        cpu();
-        load(TMP);
-        pushInt(size);
-        invokeStatic("io/flatland/jit/FastMem", "rmwHost", "(" + C + "II)J");
+        if (flat(in.seg)) {
+            ea(in);
+            store(TMP);
+            mv.visitVarInsn(ALOAD, RTAGS);
+            mv.visitVarInsn(ALOAD, WTAGS);
+            mv.visitVarInsn(ALOAD, ADDEND);
+            load(TMP);
+            pushInt(size);
+            invokeStatic(FAST_MEM, "rmwHost", "([I[I[JII)J");
+        } else {
+            cpu();
+            pushInt(in.seg);
+            ea(in);
+            pushInt(size);
+            pushInt(1);
+            invokeStatic(OPERANDS, "linear", "(" + C + "IIIZ)I");
+            store(TMP);
+            cpu();
+            load(TMP);
+            pushInt(size);
+            invokeStatic(FAST_MEM, "rmwHost", "(" + C + "II)J");
+        }
         mv.visitVarInsn(LSTORE, HOST);
         mv.visitVarInsn(LLOAD, HOST);
         mv.visitInsn(LCONST_0);
@@ -922,6 +1004,17 @@ final class Emit {
     /** A 32-bit push of the value {@code value} pushes (Operands.pushAt). */
     void push32(Runnable value) {
         ensureLoaded(Cpu.ESP);
+        if (flat(Cpu.SS)) {
+            // A flat 32-bit stack: the store at ESP - 4 first, so a fault leaves ESP intact.
+            writeMemBeginAt(Cpu.SS, () -> { loadReg(4, Cpu.ESP); pushInt(4); mv.visitInsn(ISUB); }, 4);
+            value.run();
+            writeMemEnd();
+            loadReg(4, Cpu.ESP);
+            pushInt(4);
+            mv.visitInsn(ISUB);
+            setReg32(Cpu.ESP);
+            return;
+        }
         cpu();
         loadReg(4, Cpu.ESP);
         pushInt(4);
@@ -932,6 +1025,10 @@ final class Emit {
 
     /** Pushes the dword at the top of the stack (Operands.topAt on the ESP local). */
     void top32() {
+        if (flat(Cpu.SS)) {
+            readMemAt(Cpu.SS, () -> loadReg(4, Cpu.ESP), 4);
+            return;
+        }
         cpu();
         loadReg(4, Cpu.ESP);
         pushInt(4);
@@ -940,6 +1037,13 @@ final class Emit {
 
     /** ESP moves up by {@code delta} bytes (Operands.popAt on the ESP local). */
     void pop(int delta) {
+        if (flat(Cpu.SS)) {
+            loadReg(4, Cpu.ESP);
+            pushInt(delta);
+            mv.visitInsn(IADD);
+            setReg32(Cpu.ESP);
+            return;
+        }
         cpu();
         loadReg(4, Cpu.ESP);
         pushInt(delta);

@@ -62,18 +62,11 @@ final class Emitters {
                 return DONE;
             case Op.MOV_AO:
                 e.regStoreBegin(size, Cpu.EAX);
-                e.cpu();
-                e.pushInt(in.seg);
-                e.pushInt(in.disp);
-                e.pushInt(size);
-                e.invokeStatic("io/flatland/cpu/Operands", "read", "(" + Emit.C + "III)I");
+                e.readMemAt(in.seg, () -> e.pushInt(in.disp), size);
                 e.regStoreEnd(size);
                 return DONE;
             case Op.MOV_OA:
-                e.cpu();
-                e.pushInt(in.seg);
-                e.pushInt(in.disp);
-                e.pushInt(size);
+                e.writeMemBeginAt(in.seg, () -> e.pushInt(in.disp), size);
                 e.loadReg(size, Cpu.EAX);
                 e.writeMemEnd();
                 return DONE;

@@ -58,6 +58,8 @@ public final class JitEngine {
     private final int gainNs;
     public Observer observer;
     public long blocksRun, interpreted, faultsInBlocks, regionsGrown;
+    /** Regions dropped because a segment they assumed flat no longer was ({@link #checkLimit}). */
+    public long flatGuardFailures;
 
     /** Default region runs whose exits are profiled before the region may grow ({@link ExitProfile}). */
     static final int GROW_RUNS = JitSettings.PROPERTIES.growRuns();
@@ -435,7 +437,28 @@ public final class JitEngine {
         return 0;
     }
 
+    /**
+     * {@code b} if it may run now: its instructions lie within the CS limit and the segments its
+     * code assumes flat still are. A region whose assumption failed is dropped (its entry cools
+     * down and is translated again, for the segments as they are then, once hot again).
+     */
     private Block checkLimit(Block b) {
-        return Integer.compareUnsigned(b.lastEip, cpu.segLimit[Cpu.CS]) <= 0 ? b : null;
+        Cpu c = cpu;
+        if (Integer.compareUnsigned(b.lastEip, c.segLimit[Cpu.CS]) > 0) return null;
+        int f = b.flatSegs;
+        if (f == 0 || b.flatCheckedAt == c.segmentEpoch) return b;
+        if ((BlockScanner.flatSegments(c) & f) == f) {
+            b.flatCheckedAt = c.segmentEpoch;
+        } else {
+            b.dead = true;
+            Insn at = b.entryInsn;
+            if (at != null && at.entry == b) {
+                at.entry = null;
+                at.heat = 0;
+            }
+            flatGuardFailures++;
+            return null;
+        }
+        return b;
     }
 }

@@ -81,7 +81,7 @@ final class Translator {
         List<Insn> insns = scan.insns;
         boolean[] pathEnd = scan.pathEnd;
         for (;;) {
-            Block b = translate(insns, scan.eips, pathEnd, eip, phys);
+            Block b = translate(insns, scan.eips, pathEnd, eip, phys, scan.flatSegs);
             // HotSpot does not compile huge methods: a region that came out too big is cut to the
             // share of its instructions that should fit (by its bytes per instruction), less a margin.
             if (b != null || lastTooBig == 0 || insns.size() == 1) return b;
@@ -105,7 +105,7 @@ final class Translator {
     static final int MAX_CODE_BYTES = 7900;
     private int lastTooBig;
 
-    private Block translate(List<Insn> insns, int[] at, boolean[] pathEnd, int eip, int phys) {
+    private Block translate(List<Insn> insns, int[] at, boolean[] pathEnd, int eip, int phys, int flatSegs) {
         lastTooBig = 0;
         int n = insns.size();
         // eips[k]: EIP of instruction k (a followed jump makes them non-contiguous); next[k]: the address after it.
@@ -122,7 +122,7 @@ final class Translator {
         try {
             // Once: at internal targets every register counts as dirty (exits then write back all
             // eight, a few stores), which costs less than generating the class a second time.
-            bytes = generate(insns, eips, next, pathEnd);
+            bytes = generate(insns, eips, next, pathEnd, flatSegs);
             int code = runCodeLength(bytes);
             if (DEBUG) {
                 System.err.printf("region %x: %d insns, %d bytes of code, class %d%n", eip, n, code, bytes.length);
@@ -142,7 +142,8 @@ final class Translator {
         }
         b.eip = eip;
         b.phys = phys;
-        b.lastEip = lastEip;   // every instruction (and so every internal branch target) lies within the CS limit
+        b.lastEip = lastEip;
+        b.flatSegs = lastAssumedFlat;   // every instruction (and so every internal branch target) lies within the CS limit
         b.length = n;
         b.eips = eips;
         b.faultRegs = lastFaultRegs;
@@ -182,8 +183,9 @@ final class Translator {
     /** Of the last {@link #generate}: what the fault handler writes back per instruction (see Block.faulted). */
     private byte[] lastFaultRegs;
     private int[] lastFaultFlags, lastExitTable, lastReferenceOps;
+    private int lastAssumedFlat;
 
-    private byte[] generate(List<Insn> insns, int[] eips, int[] next, boolean[] pathEnd) {
+    private byte[] generate(List<Insn> insns, int[] eips, int[] next, boolean[] pathEnd, int flatSegs) {
         // Class file version 49 (Java 5) needs no stack map frames: the JVM's verifier infers the
         // types itself, which costs less than ASM computing frames (and ASM's frame code, hot on
         // the translator thread, was the largest single job of HotSpot's C2 compiler). Maximum
@@ -217,6 +219,7 @@ final class Translator {
         mv.visitCode();
         int n = insns.size();
         Emit e = new Emit(mv, insns, eips, next, pathEnd, useEmitters);
+        e.flatAtScan = flatSegs;
         if (JitEngine.PROFILE) {
             e.referenced = new java.util.ArrayList<>();
             e.insnOps = insns.stream().mapToInt(in -> in.op).toArray();
@@ -277,6 +280,7 @@ final class Translator {
             lastFaultFlags[k] = Emit.flagEntry(atStart[k]);
         }
         lastExitTable = e.exitTable();
+        lastAssumedFlat = e.assumedFlat;
         lastReferenceOps = e.referenced == null ? null : e.referenced.stream().mapToInt(Integer::intValue).toArray();
         mv.visitMaxs(MAX_STACK, MAX_LOCALS);
         mv.visitEnd();

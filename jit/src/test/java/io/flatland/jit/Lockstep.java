@@ -16,6 +16,8 @@ final class Lockstep {
     long translated, blocksRun, faultsInBlocks;
     int lastEip;
     long regionsGrown;
+    /** Regions the JIT machine dropped because a segment they assumed flat was not any more. */
+    long flatGuardFailures;
     /** Instructions the JIT machine retired, over all runs. */
     long instructions;
     /** Faults delivered in the JIT machine, by vector, over all runs. */
@@ -68,6 +70,7 @@ final class Lockstep {
             blocksRun += jit.jit.blocksRun;
             faultsInBlocks += jit.jit.faultsInBlocks;
             regionsGrown += jit.jit.regionsGrown;
+            flatGuardFailures += jit.jit.flatGuardFailures;
             lastEip = jit.cpu.eip;
             return why;
         }
