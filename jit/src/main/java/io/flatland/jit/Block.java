@@ -15,7 +15,7 @@ import io.flatland.cpu.Cpu;
  * changed nothing, exactly as the interpreter leaves things before it delivers the fault.
  *
  * <p>A translated unit is a region: the instructions reachable from the entry within its
- * page along not-taken conditional branches and followed unconditional jumps (in that order,
+ * page (and the next one, see {@link BlockScanner}) along not-taken conditional branches and followed unconditional jumps (in that order,
  * at most {@link BlockScanner#MAX_INSNS}); branches to instructions of the region are
  * bytecode jumps, so loops run inside {@code run}. A backward branch continues only while
  * the room allows a further {@code length} instructions. A region may hold further paths of
@@ -25,6 +25,11 @@ import io.flatland.cpu.Cpu;
 public abstract class Block extends io.flatland.cpu.Translation {
     /** Linear EIP (offset in CS) and physical address of the first instruction. */
     public int eip, phys;
+    /**
+     * Physical base of the page after the entry's when the region holds code there (-1: it
+     * does not): the region runs only while that linear page still maps to it.
+     */
+    public int phys2 = -1;
     /** Highest EIP of the region's instructions: it must lie within the CS limit (checked on entry). */
     public int lastEip;
     /**
@@ -50,8 +55,10 @@ public abstract class Block extends io.flatland.cpu.Translation {
     boolean growDue;
     /** The decoded instruction at the entry, whose {@link io.flatland.cpu.Insn#entry} points here (null if none). */
     io.flatland.cpu.Insn entryInsn;
-    /** Link in the code cache's list of blocks on the same physical page. */
-    Block nextOnPage;
+    /** Links in the code cache's lists of blocks on the entry's physical page and on {@link #phys2}'s. */
+    Block nextOnPage, nextOnPage2;
+    /** Counted out of the code cache's live blocks (killed with one of its pages). */
+    boolean killed;
     /** Under -Dflatland.jit.profile: the operations of the region that run through the reference semantics. */
     int[] referenceOps;
 

@@ -11,11 +11,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Finds the instructions of a region: decodes paths of straight-line code within one code
- * page. A path starts at the region's entry (or at a further root, below) and runs until a
- * control transfer or a mode change (included), an instruction only the interpreter runs
- * (excluded), the end of the code page (an instruction that crosses it is excluded), or
- * code the region already holds. Every EIP appears at most once.
+ * Finds the instructions of a region: decodes paths of straight-line code within a window of
+ * one or two code pages (the entry's, and the next one when it is mapped and worth
+ * translating: a loop split by a page boundary is then one region, as QEMU's blocks may span
+ * two pages). A path starts at the region's entry (or at a further root, below) and runs until
+ * a control transfer or a mode change (included), an instruction only the interpreter runs
+ * (excluded), the end of the window (an instruction that crosses it is excluded), or code the
+ * region already holds. Every EIP appears at most once.
  *
  * <p>Within a path, a conditional near branch does not end it (the taken side jumps inside
  * the region or leaves it), and an unconditional near jump or a direct call to code of the
@@ -48,6 +50,10 @@ final class BlockScanner {
         final boolean[] pathEnd;
         /** Segments flat with base 0 while the region was decoded ({@link #flatSegments}). */
         int flatSegs;
+        /** Some instruction lies (wholly or in part) on the page after the entry's. */
+        boolean spansPages;
+        /** Physical base of that page while it was decoded (set by the engine), -1 if none. */
+        int phys2 = -1;
 
         Scan(int max) {
             eips = new int[max];
@@ -65,20 +71,22 @@ final class BlockScanner {
      * The region at CS:{@code eip} (linear {@code lin}); with {@code regions} false, the basic
      * block alone. {@code roots} (EIPs, may be null) are further paths to include if room remains.
      */
-    static Scan scan(Cpu cpu, int eip, int lin, boolean regions, int[] roots) {
+    static Scan scan(Cpu cpu, int eip, int lin, boolean regions, int[] roots, boolean twoPages) {
         int max = roots != null && roots.length > 0 ? Math.max(MAX_INSNS, MAX_GROWN_INSNS) : MAX_INSNS;
         Scan s = new Scan(max);
         int linPage = lin & 0xFFFFF000;
         int start = lin & 0xFFF;
-        boolean[] seen = new boolean[0x1000], tried = new boolean[0x1000];
-        boolean nextPageMapped = cpu.fetchSlot(linPage + 0x1000) >= 0;
+        // The window of code the region may hold: the entry's page, and with twoPages the next one too.
+        int window = regions && twoPages ? 0x2000 : 0x1000;
+        boolean[] seen = new boolean[window], tried = new boolean[window];
+        boolean nextPageMapped = cpu.fetchSlot(linPage + window) >= 0;
         // Pending path starts as page offsets: return addresses of followed calls, then the roots.
         int[] pending = new int[max + (roots == null ? 0 : roots.length)];
         int returns = 0;
         int off = start;
         int rootIndex = 0;
         for (;;) {
-            path(cpu, s, eip - start, linPage, off, regions, seen, nextPageMapped, max);
+            path(cpu, s, eip - start, linPage, off, regions, seen, window, nextPageMapped, max);
             if (!regions || s.size() >= max) break;
             // Return addresses found on this path join the queue (in call order).
             // Calls into this page (direct, or indirect ones once a profile showed their targets).
@@ -86,9 +94,9 @@ final class BlockScanner {
                 Insn in = s.insns.get(k);
                 if (!near32(in)) continue;
                 int ret = s.eips[k] - (eip - start) + in.len;
-                boolean inPage = in.op == Op.CALL_REL ? ret + in.imm >= 0 && ret + in.imm < 0x1000
+                boolean inPage = in.op == Op.CALL_REL ? ret + in.imm >= 0 && ret + in.imm < window
                         : in.op == Op.CALL_E && roots != null && roots.length > 0;
-                if (inPage && ret < 0x1000 && !contains(pending, returns, ret)) pending[returns++] = ret;
+                if (inPage && ret < window && !contains(pending, returns, ret)) pending[returns++] = ret;
             }
             off = -1;
             for (int i = 0; i < returns && off < 0; i++) {
@@ -99,12 +107,16 @@ final class BlockScanner {
             if (off >= 0) tried[off] = true;
             while (off < 0 && roots != null && rootIndex < roots.length) {
                 int r = roots[rootIndex++] - (eip - start);
-                if (r >= 0 && r < 0x1000 && !seen[r]) off = r;
+                if (r >= 0 && r < window && !seen[r]) off = r;
             }
             if (off < 0) break;
         }
         if (s.size() > 0) s.pathEnd[s.size() - 1] = true;
         s.flatSegs = flatSegments(cpu);
+        for (int k = 0; k < s.size(); k++) {
+            int end = s.eips[k] - (eip - start) + s.insns.get(k).len;
+            if (end > 0x1000) s.spansPages = true;
+        }
         return s;
     }
 
@@ -130,21 +142,24 @@ final class BlockScanner {
         return false;
     }
 
-    /** Decodes one path from page offset {@code off}; {@code base} is the EIP of page offset 0. */
+    /**
+     * Decodes one path from window offset {@code off}; {@code base} is the EIP of offset 0, the
+     * window the {@code window} bytes from the entry's page on.
+     */
     private static void path(Cpu cpu, Scan s, int base, int linPage, int off, boolean regions, boolean[] seen,
-                             boolean nextPageMapped, int max) {
+                             int window, boolean nextPageMapped, int max) {
         int before = s.size();
-        while (s.size() < max && off < 0x1000) {
+        while (s.size() < max && off < window) {
             if (seen[off]) break;   // the region already holds this code
-            // A long instruction near the page end could read the next page: only if that is free of side effects.
-            if (off > 0x1000 - Decoder.MAX_LENGTH && !nextPageMapped) break;
+            // A long instruction near the window's end could read the page after it: only if that is free of side effects.
+            if (off > window - Decoder.MAX_LENGTH && !nextPageMapped) break;
             Insn in = new Insn();
             try {
                 Decoder.decode(cpu, linPage + off, in);
             } catch (GuestFault f) {
                 break;   // the interpreter raises it when it gets there
             }
-            if (off + in.len > 0x1000 || OpInfo.interpreted(in)) break;
+            if (off + in.len > window || OpInfo.interpreted(in)) break;
             s.eips[s.size()] = base + off;
             s.insns.add(in);
             seen[off] = true;
@@ -152,7 +167,7 @@ final class BlockScanner {
             if (regions && (in.op == Op.JMP_REL || in.op == Op.CALL_REL && FOLLOW_CALLS) && near32(in)) {
                 // A direct call is followed like a jump (its push is emitted in line).
                 int target = next + in.imm;
-                if (target >= 0 && target < 0x1000 && !seen[target] && s.size() < max) {
+                if (target >= 0 && target < window && !seen[target] && s.size() < max) {
                     off = target;
                     continue;
                 }
@@ -164,7 +179,7 @@ final class BlockScanner {
                 // A branch back into the region closes a loop: end the path there, so regions stay
                 // small (quick to compile) and each loop is compiled once, from its own entry.
                 int target = next + in.imm;
-                if (target >= 0 && target < 0x1000 && seen[target]) break;
+                if (target >= 0 && target < window && seen[target]) break;
             }
         }
         if (s.size() > before) s.pathEnd[s.size() - 1] = true;

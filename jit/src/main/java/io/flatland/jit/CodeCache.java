@@ -4,8 +4,9 @@ import io.flatland.mmu.CodeWatch;
 
 /**
  * Translated blocks by physical address of their first instruction: one slot array per
- * physical RAM page that holds code, plus a list of the page's blocks so a write to the
- * page (reported by the MMU's code watch) kills them all before the next instruction.
+ * physical RAM page that holds code, plus a list of the page's blocks (those that start there
+ * and those that continue there from the page before) so a write to the page (reported by the
+ * MMU's code watch) kills them all before the next instruction.
  *
  * <p>Also gives up translating pages that are written again and again (code next to data).
  * Bounded: over {@link #MAX_BLOCKS} live blocks everything is dropped and translation
@@ -66,6 +67,12 @@ final class CodeCache implements CodeWatch.Listener {
         s[b.phys & 0xFFF] = b;
         b.nextOnPage = pageLists[pn];
         pageLists[pn] = b;
+        if (b.phys2 >= 0 && b.phys2 >>> 12 != pn && b.phys2 >>> 12 < slots.length) {
+            // Code on the next page too: a write there kills the block as well.
+            int pn2 = b.phys2 >>> 12;
+            b.nextOnPage2 = pageLists[pn2];
+            pageLists[pn2] = b;
+        }
         live++;
     }
 
@@ -82,12 +89,18 @@ final class CodeCache implements CodeWatch.Listener {
     private void killPage(int pn) {
         pageKills[pn]++;
         for (Block b = pageLists[pn]; b != null; ) {
-            Block next = b.nextOnPage;
+            // A block is on the list of its entry's page and, if it spans two, of the second one's.
+            boolean first = b.phys >>> 12 == pn;
+            Block next = first ? b.nextOnPage : b.nextOnPage2;
+            if (first) b.nextOnPage = null;
+            else b.nextOnPage2 = null;
             b.dead = true;
             b.succ0 = b.succ1 = null;   // dead blocks must not keep others (and their classes) alive
-            b.nextOnPage = null;
-            invalidatedBlocks++;
-            live--;
+            if (!b.killed) {
+                b.killed = true;
+                invalidatedBlocks++;
+                live--;
+            }
             b = next;
         }
         pageLists[pn] = null;

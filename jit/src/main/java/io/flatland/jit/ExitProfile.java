@@ -2,7 +2,7 @@ package io.flatland.jit;
 
 /**
  * Where a region goes when it returns to the dispatcher: the EIPs it exits to (its own page
- * only) and how often, over its first runs. A region that keeps leaving for code of its own
+ * and the next one, the window a region may hold: {@link BlockScanner}) and how often, over its first runs. A region that keeps leaving for code of its own
  * page (the other arm of a branch, the target of an indirect call or jump table, a
  * comparison function and its return) is translated again with those exits as further
  * roots ({@link BlockScanner}), so the round trip becomes a branch inside one method, where
@@ -39,7 +39,8 @@ final class ExitProfile {
     /** Counts one run that retired {@code r} instructions and left for {@code exitEip}; true once enough runs were seen. */
     boolean exit(int exitEip, int r) {
         retired += r;
-        if (((csBase + exitEip) & 0xFFFFF000) == linPage) {
+        int page = (csBase + exitEip) & 0xFFFFF000;
+        if (page == linPage || page == linPage + 0x1000) {
             int i = 0;
             while (i < used && eip[i] != exitEip) i++;
             if (i < used) count[i]++;

@@ -81,7 +81,8 @@ public final class JitEngine {
     /** Translations built in the background, waiting to be installed by the CPU's thread. */
     private final ConcurrentLinkedQueue<Landed> landed = new ConcurrentLinkedQueue<>();
 
-    private record Landed(Block block, Insn at, int eip, int phys, long version, int[] roots, ExitProfile profile) { }
+    private record Landed(Block block, Insn at, int eip, int phys, long version, int phys2, long version2, int[] roots,
+                          ExitProfile profile) { }
 
     /** One daemon thread for every engine of the process; it ends when idle. */
     private static final ThreadPoolExecutor TRANSLATOR_THREAD = new ThreadPoolExecutor(1, 1, 2, TimeUnit.SECONDS,
@@ -344,13 +345,21 @@ public final class JitEngine {
         if (slot < 0) return null;
         int phys = tlb.phys[slot] | (lin & 0xFFF);
         if (!cache.translatable(phys)) return null;
-        if (background != null) {
-            request(at, eip, lin, phys);
+        BlockScanner.Scan scan = translator.scan(c, eip, lin, null, secondPage(lin));
+        if (scan.size() == 0) {
+            // Nothing to translate yet (the code runs into a page not in the TLB so far, or starts
+            // with an instruction only the interpreter runs): try again once it is hot again.
+            at.heat = 0;
             return null;
         }
-        Block b = translator.translate(c, eip, lin, phys, null);
+        if (background != null) {
+            request(at, eip, phys, scan);
+            return null;
+        }
+        Block b = translator.build(scan, eip, phys);
         if (b == null) return null;
         c.mmu.watchCode(phys & 0xFFFFF000);
+        if (b.phys2 >= 0) c.mmu.watchCode(b.phys2);
         if (growRuns > 0) b.profile = new ExitProfile(growRuns, 0, c.segBase[Cpu.CS], lin & 0xFFFFF000);
         cache.put(b);
         attach(at, b);
@@ -374,17 +383,31 @@ public final class JitEngine {
                 ? new ExitProfile(growRuns, p.generation + 1, cpu.segBase[Cpu.CS], lin & 0xFFFFF000) : null;
         if (background != null) {
             // The old region keeps running until the grown one lands.
-            translateLater(translator.scan(cpu, b.eip, lin, roots), b.entryInsn, b.eip, phys, roots, next);
+            translateLater(translator.scan(cpu, b.eip, lin, roots, secondPage(lin)), b.entryInsn, b.eip, phys, roots, next);
             return b;
         }
-        Block g = translator.translate(cpu, b.eip, lin, phys, roots);
+        Block g = translator.translate(cpu, b.eip, lin, phys, roots, secondPage(lin));
         if (g == null) return b;
+        if (g.phys2 >= 0) cpu.mmu.watchCode(g.phys2);
         g.roots = roots;
         g.profile = next;
         cache.put(g);   // the old region is dead from here on
         attach(b.entryInsn, g);
         regionsGrown++;
         return g;
+    }
+
+    /**
+     * Physical base of the page after the one of {@code lin} if a region entered on {@code lin}'s
+     * page may hold code there: it is in the TLB for fetches now and its code is worth
+     * translating; else -1.
+     */
+    private int secondPage(int lin) {
+        if (!Translator.REGIONS) return -1;
+        int slot = cpu.fetchSlot((lin & 0xFFFFF000) + 0x1000);
+        if (slot < 0) return -1;
+        int p = tlb.phys[slot];
+        return cache.translatable(p) ? p : -1;
     }
 
     /** Makes the interpreter stop in front of {@code at} for region {@code b}. */
@@ -394,9 +417,8 @@ public final class JitEngine {
     }
 
     /** Background translation of the hot code at CS:{@code eip} (decoded instruction {@code at}). */
-    private void request(Insn at, int eip, int lin, int phys) {
-        BlockScanner.Scan scan = translator.scan(cpu, eip, lin, null);
-        if (scan.size() == 0) return;
+    private void request(Insn at, int eip, int phys, BlockScanner.Scan scan) {
+        int lin = cpu.segBase[Cpu.CS] + eip;
         cpu.mmu.watchCode(phys & 0xFFFFF000);   // from now on a write to the page changes its version
         ExitProfile p = growRuns > 0 ? new ExitProfile(growRuns, 0, cpu.segBase[Cpu.CS], lin & 0xFFFFF000) : null;
         translateLater(scan, at, eip, phys, null, p);
@@ -405,8 +427,11 @@ public final class JitEngine {
     private void translateLater(BlockScanner.Scan scan, Insn at, int eip, int phys, int[] roots, ExitProfile profile) {
         if (scan.size() == 0) return;
         long version = cache.version(phys);
+        int phys2 = scan.phys2;
+        if (phys2 >= 0) cpu.mmu.watchCode(phys2);   // a write to the second page changes its version too
+        long version2 = phys2 >= 0 ? cache.version(phys2) : 0;
         background.execute(() -> {
-            landed.add(new Landed(translator.build(scan, eip, phys), at, eip, phys, version, roots, profile));
+            landed.add(new Landed(translator.build(scan, eip, phys), at, eip, phys, version, phys2, version2, roots, profile));
             interp.requestReturn();
         });
     }
@@ -414,7 +439,7 @@ public final class JitEngine {
     /** Installs the translations that landed, unless their page changed since it was read. */
     private void install() {
         for (Landed l; (l = landed.poll()) != null; ) {
-            if (cache.version(l.phys) != l.version) continue;
+            if (cache.version(l.phys) != l.version || l.phys2 >= 0 && cache.version(l.phys2) != l.version2) continue;
             Block b = l.block;
             if (b == null) continue;   // failed: the entry stays cold (a failed growth keeps the old region)
             b.roots = l.roots;
@@ -445,6 +470,12 @@ public final class JitEngine {
     private Block checkLimit(Block b) {
         Cpu c = cpu;
         if (Integer.compareUnsigned(b.lastEip, c.segLimit[Cpu.CS]) > 0) return null;
+        if (b.phys2 >= 0) {
+            // Code on the next page: it must still be the physical page the region was read from,
+            // and in the TLB (the interpreter's fetch brings it back if not).
+            int slot = c.fetchSlot(((c.segBase[Cpu.CS] + b.eip) & 0xFFFFF000) + 0x1000);
+            if (slot < 0 || tlb.phys[slot] != b.phys2) return null;
+        }
         int f = b.flatSegs;
         if (f == 0 || b.flatCheckedAt == c.segmentEpoch) return b;
         if ((BlockScanner.flatSegments(c) & f) == f) {

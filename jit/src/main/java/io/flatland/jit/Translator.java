@@ -50,15 +50,16 @@ final class Translator {
      * Translates the region at CS:{@code eip} (linear {@code lin}, physical {@code phys}), with
      * {@code roots} (EIPs in the same page, may be null) as further paths; null if there is none.
      */
-    Block translate(Cpu cpu, int eip, int lin, int phys, int[] roots) {
-        BlockScanner.Scan scan = scan(cpu, eip, lin, roots);
+    Block translate(Cpu cpu, int eip, int lin, int phys, int[] roots, int phys2) {
+        BlockScanner.Scan scan = scan(cpu, eip, lin, roots, phys2);
         return scan.size() == 0 ? null : build(scan, eip, phys);
     }
 
     /** The decoding half of {@link #translate}: reads guest memory, so it runs on the CPU's thread. */
-    BlockScanner.Scan scan(Cpu cpu, int eip, int lin, int[] roots) {
+    BlockScanner.Scan scan(Cpu cpu, int eip, int lin, int[] roots, int phys2) {
         long t0 = System.nanoTime();
-        BlockScanner.Scan s = BlockScanner.scan(cpu, eip, lin, useEmitters && REGIONS, roots);
+        BlockScanner.Scan s = BlockScanner.scan(cpu, eip, lin, useEmitters && REGIONS, roots, phys2 >= 0);
+        if (s.spansPages) s.phys2 = phys2;
         scanNanos += System.nanoTime() - t0;
         if (cpu.asmLog != null && s.size() > 0) cpu.asmLog.regionScanned(cpu, s.eips, s.insns, s.size());
         return s;
@@ -82,6 +83,7 @@ final class Translator {
         boolean[] pathEnd = scan.pathEnd;
         for (;;) {
             Block b = translate(insns, scan.eips, pathEnd, eip, phys, scan.flatSegs);
+            if (b != null) b.phys2 = spans(insns, scan.eips, eip, phys) ? scan.phys2 : -1;
             // HotSpot does not compile huge methods: a region that came out too big is cut to the
             // share of its instructions that should fit (by its bytes per instruction), less a margin.
             if (b != null || lastTooBig == 0 || insns.size() == 1) return b;
@@ -90,6 +92,15 @@ final class Translator {
             pathEnd = java.util.Arrays.copyOf(pathEnd, insns.size());
             pathEnd[insns.size() - 1] = true;
         }
+    }
+
+    /** Whether an instruction of {@code insns} (at {@code eips}) lies on the page after the entry's (CS:{@code eip} at {@code phys}). */
+    private static boolean spans(List<Insn> insns, int[] eips, int eip, int phys) {
+        int pageEip = eip - (phys & 0xFFF);
+        for (int k = 0; k < insns.size(); k++) {
+            if (eips[k] - pageEip + insns.get(k).len > 0x1000) return true;
+        }
+        return false;
     }
 
     /** Bounds for every region's run method: the emitters never need more operand stack; locals end at Emit.CARRY. */

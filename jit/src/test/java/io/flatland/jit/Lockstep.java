@@ -18,6 +18,8 @@ final class Lockstep {
     long regionsGrown;
     /** Regions the JIT machine dropped because a segment they assumed flat was not any more. */
     long flatGuardFailures;
+    /** Runs of regions that hold code on two pages. */
+    long twoPageRuns;
     /** Instructions the JIT machine retired, over all runs. */
     long instructions;
     /** Faults delivered in the JIT machine, by vector, over all runs. */
@@ -35,6 +37,7 @@ final class Lockstep {
             if (timerPeriod > 0) { ref.setTimer(timerPeriod); jit.setTimer(timerPeriod); }
             same(ref.state(), jit.state(), name + ": setup differs");
             jit.jit.observer = (cpu, block, r) -> {
+                if (block.phys2 >= 0) twoPageRuns++;
                 long behind = cpu.icount - ref.cpu.icount;
                 if (behind < 0) throw new Divergence(name + ": JIT behind the reference");
                 ref.run(behind);

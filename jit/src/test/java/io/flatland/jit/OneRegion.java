@@ -35,7 +35,7 @@ final class OneRegion implements AutoCloseable {
         // A fresh interpreter: the bytes were written behind the decoded-instruction cache's back.
         interp = new Interpreter(ref.cpu);
         jit.cpu.eip = CODE;
-        block = translator.translate(jit.cpu, CODE, CODE, CODE, null);
+        block = translator.translate(jit.cpu, CODE, CODE, CODE, null, -1);
         assertEquals(0, translator.failures, () -> "translation failed: " + translator.lastFailure);
         assertNotNull(block, "a region was translated");
         regions++;
