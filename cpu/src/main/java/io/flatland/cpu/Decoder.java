@@ -193,8 +193,8 @@ public final class Decoder {
         }
         if (in.lock && (!lockable || !in.mem)) op = UD;
         in.op = op;
-        in.handler = Exec.handler(op);
         in.len = f.pos;
+        in.handler = FastForms.handlerFor(in, Exec.handler(op));
         f.cpu = null;
     }
 
