@@ -229,6 +229,17 @@ final class Emitters {
                 if (size != 4) return NO;
                 mul32(e, in);
                 return DONE;
+            case Op.BSWAP:
+                // All 32 bits whatever the operand size, as Exec (and QEMU 7.2) do.
+                e.regStoreBegin(4, in.sub);
+                e.loadReg(4, in.sub);
+                e.invokeStatic("java/lang/Integer", "reverseBytes", "(I)I");
+                e.regStoreEnd(4);
+                return DONE;
+            case Op.SHLD_I, Op.SHLD_CL, Op.SHRD_I, Op.SHRD_CL:
+                if (in.mem || size != 4) return NO;
+                doubleShift(e, in);
+                return DONE;
             case Op.BSF, Op.BSR:
                 if (size == 1) return NO;
                 bitScan(e, in, size);
@@ -500,6 +511,29 @@ final class Emitters {
         }
         if (in.mem) e.invokeStatic(ops, "writeLin", "(" + Emit.C + "III)V");
         else e.regStoreEnd(size);
+    }
+
+    /**
+     * SHLD/SHRD with a 32-bit register destination (Exec): Alu.shld/shrd on the register locals.
+     * A count of 0 (mod 32) leaves the flags alone, so the Cpu's record is made current first and
+     * the helper records the new one there; registers stay in their locals.
+     */
+    private static void doubleShift(Emit e, Insn in) {
+        boolean left = in.op == Op.SHLD_I || in.op == Op.SHLD_CL;
+        e.prepareRead(4, in.rm);
+        e.prepareRead(4, in.reg);
+        e.prepareRead(1, Cpu.ECX);
+        e.spillFlags();
+        e.regStoreBegin(4, in.rm);
+        e.cpu();
+        e.pushInt(4);
+        e.loadReg(4, in.rm);
+        e.loadReg(4, in.reg);
+        if (in.op == Op.SHLD_I || in.op == Op.SHRD_I) e.pushInt(in.imm);
+        else e.loadReg(1, Cpu.ECX);
+        e.invokeStatic("io/flatland/cpu/Alu", left ? "shld" : "shrd", "(" + Emit.C + "IIII)I");
+        e.regStoreEnd(4);
+        e.flagsClobbered();
     }
 
     /**
