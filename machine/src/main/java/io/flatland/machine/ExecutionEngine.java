@@ -47,6 +47,7 @@ public interface ExecutionEngine {
                     m.put("jit_faults_in_regions", jit.faultsInBlocks);
                     m.put("jit_translations", jit.translatedBlocks());
                     m.put("jit_regions_grown", jit.regionsGrown);
+                    m.put("jit_flat_guard_failures", jit.flatGuardFailures);
                     m.put("jit_translation_failures", jit.translationFailures());
                     m.put("jit_translation_ns", jit.translationNanos());
                     return m;

@@ -40,6 +40,7 @@ class EngineCountersTest {
         assertTrue(m.find(), "jit_regions_run present");
         assertTrue(Long.parseLong(m.group(1)) > 0, "the alu kernel's loops ran translated");
         assertTrue(jit.contains("\"jit_translation_failures\": 0"), "nothing failed to translate");
+        assertTrue(jit.contains("\"jit_flat_guard_failures\": 0"), "the kernel's segments stay flat: no region dropped");
         assertFalse(stats("interp", tmp).contains("jit_"), "no JIT counters for the interpreter");
     }
 }
