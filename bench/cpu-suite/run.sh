@@ -22,7 +22,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 
 RUNS=5
-WORKLOADS="alu crc sieve matmul qsort bytecode memcpy ptrchase hashtab lz strsearch recurse dispatch narrow bits float addrmodes bigcode"
+WORKLOADS="alu crc sieve matmul qsort bytecode memcpy ptrchase hashtab lz strsearch recurse dispatch narrow bits float addrmodes bigcode bignum"
 ENGINES="native qemu interp jit"
 TIMEOUT_S=600
 OUT=""
