@@ -50,9 +50,10 @@ final class BlockScanner {
         final boolean[] pathEnd;
         /** Segments flat with base 0 while the region was decoded ({@link #flatSegments}). */
         int flatSegs;
-        /** Some instruction lies (wholly or in part) on the page after the entry's. */
-        boolean spansPages;
-        /** Physical base of that page while it was decoded (set by the engine), -1 if none. */
+        /**
+         * Physical base of the page after the entry's while it was decoded, if some instruction
+         * lies (wholly or in part) there (set by {@link Translator#scan}); else -1.
+         */
         int phys2 = -1;
 
         Scan(int max) {
@@ -113,10 +114,6 @@ final class BlockScanner {
         }
         if (s.size() > 0) s.pathEnd[s.size() - 1] = true;
         s.flatSegs = flatSegments(cpu);
-        for (int k = 0; k < s.size(); k++) {
-            int end = s.eips[k] - (eip - start) + s.insns.get(k).len;
-            if (end > 0x1000) s.spansPages = true;
-        }
         return s;
     }
 

@@ -150,11 +150,12 @@ final class Emit {
         for (int r = 0; r < 8; r++) ensureLoaded(r);
         loadFlagsFromCpu();
         if (flatAtScan != 0) {
-            for (String view : new String[] {"readTags", "writeTags"}) {
-                cpu();
-                mv.visitMethodInsn(INVOKEVIRTUAL, CPU, view, "()[I", false);
-                mv.visitVarInsn(ASTORE, view.equals("readTags") ? RTAGS : WTAGS);
-            }
+            cpu();
+            mv.visitMethodInsn(INVOKEVIRTUAL, CPU, "readTags", "()[I", false);
+            mv.visitVarInsn(ASTORE, RTAGS);
+            cpu();
+            mv.visitMethodInsn(INVOKEVIRTUAL, CPU, "writeTags", "()[I", false);
+            mv.visitVarInsn(ASTORE, WTAGS);
             cpu();
             mv.visitMethodInsn(INVOKEVIRTUAL, CPU, "addend", "()[J", false);
             mv.visitVarInsn(ASTORE, ADDEND);

@@ -59,7 +59,7 @@ final class Translator {
     BlockScanner.Scan scan(Cpu cpu, int eip, int lin, int[] roots, int phys2) {
         long t0 = System.nanoTime();
         BlockScanner.Scan s = BlockScanner.scan(cpu, eip, lin, useEmitters && REGIONS, roots, phys2 >= 0);
-        if (s.spansPages) s.phys2 = phys2;
+        if (spans(s.insns, s.eips, eip, lin)) s.phys2 = phys2;
         scanNanos += System.nanoTime() - t0;
         if (cpu.asmLog != null && s.size() > 0) cpu.asmLog.regionScanned(cpu, s.eips, s.insns, s.size());
         return s;
@@ -94,9 +94,12 @@ final class Translator {
         }
     }
 
-    /** Whether an instruction of {@code insns} (at {@code eips}) lies on the page after the entry's (CS:{@code eip} at {@code phys}). */
-    private static boolean spans(List<Insn> insns, int[] eips, int eip, int phys) {
-        int pageEip = eip - (phys & 0xFFF);
+    /**
+     * Whether an instruction of {@code insns} (at {@code eips}) lies on the page after the
+     * entry's, CS:{@code eip} at {@code addr} (its linear or physical address: the page offset is what counts).
+     */
+    private static boolean spans(List<Insn> insns, int[] eips, int eip, int addr) {
+        int pageEip = eip - (addr & 0xFFF);
         for (int k = 0; k < insns.size(); k++) {
             if (eips[k] - pageEip + insns.get(k).len > 0x1000) return true;
         }
