@@ -490,6 +490,16 @@ final class Emit {
             mv.visitJumpInsn(op, target);
             return true;
         }
+        if (kind == Flags.ADD && sc == 2 && (c == 2 || c == 3)) {
+            // CF of an addition is its carry out: the sum is below the destination, unsigned
+            // (Flags.carry). Multi-word arithmetic in C tests it after every add (jb, jae).
+            load(FRES);
+            flipSign();
+            load(FDST);
+            flipSign();
+            mv.visitJumpInsn(c == 2 ? IF_ICMPLT : IF_ICMPGE, target);
+            return true;
+        }
         if (kind == Flags.LOGIC && sc == 2) {
             // CF = OF = 0: below/above-or-equal are constant, the signed ones test the result.
             int op = switch (c) {
