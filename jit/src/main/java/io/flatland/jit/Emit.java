@@ -500,6 +500,34 @@ final class Emit {
             mv.visitJumpInsn(c == 2 ? IF_ICMPLT : IF_ICMPGE, target);
             return true;
         }
+        if (kind == Flags.SUB && sc < 2) {
+            // 8- and 16-bit compares: the operands at their width, zero-extended for the
+            // unsigned conditions and sign-extended for the signed ones (Flags.carry, Flags.cond).
+            int op = switch (c) {
+                case 2, 12 -> IF_ICMPLT;
+                case 3, 13 -> IF_ICMPGE;
+                case 6, 14 -> IF_ICMPLE;
+                case 7, 15 -> IF_ICMPGT;
+                default -> -1;
+            };
+            if (op < 0) return false;
+            boolean unsigned = c < 8;
+            int bits = sc == 1 ? 16 : 8;
+            for (int local : new int[] {FDST, FSRC}) {
+                load(local);
+                if (unsigned) {
+                    pushInt(sc == 1 ? 0xFFFF : 0xFF);
+                    mv.visitInsn(IAND);
+                } else {
+                    pushInt(32 - bits);
+                    mv.visitInsn(ISHL);
+                    pushInt(32 - bits);
+                    mv.visitInsn(ISHR);
+                }
+            }
+            mv.visitJumpInsn(op, target);
+            return true;
+        }
         if (kind == Flags.LOGIC && sc == 2) {
             // CF = OF = 0: below/above-or-equal are constant, the signed ones test the result.
             int op = switch (c) {
