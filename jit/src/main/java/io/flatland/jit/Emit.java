@@ -441,6 +441,17 @@ final class Emit {
         invokeStatic(FLAGS, "carryOf", "(IIIII)I");
     }
 
+    /** The compare that decides condition {@code c} of a SUB record (B, AE, BE, A and L, GE, LE, G), or -1. */
+    private static int compareOf(int c) {
+        return switch (c) {
+            case 2, 12 -> IF_ICMPLT;
+            case 3, 13 -> IF_ICMPGE;
+            case 6, 14 -> IF_ICMPLE;
+            case 7, 15 -> IF_ICMPGT;
+            default -> -1;
+        };
+    }
+
     private void flipSign() {
         mv.visitLdcInsn(Integer.MIN_VALUE);
         mv.visitInsn(IXOR);
@@ -473,21 +484,28 @@ final class Emit {
             }
             return true;
         }
-        if (kind == Flags.SUB && sc == 2) {
-            int op = switch (c) {
-                case 2, 12 -> IF_ICMPLT;
-                case 3, 13 -> IF_ICMPGE;
-                case 6, 14 -> IF_ICMPLE;
-                case 7, 15 -> IF_ICMPGT;
-                default -> -1;
-            };
-            if (op < 0) return false;
+        int compare = compareOf(c);
+        if (kind == Flags.SUB && compare >= 0 && sc <= 2) {
+            // A compare: destination against source, unsigned for B/AE/BE/A and signed for
+            // L/GE/LE/G (Flags.carry, Flags.cond), at the operation's width (8- and 16-bit
+            // operands zero- or sign-extended).
             boolean unsigned = c < 8;
-            load(FDST);
-            if (unsigned) flipSign();
-            load(FSRC);
-            if (unsigned) flipSign();
-            mv.visitJumpInsn(op, target);
+            int bits = sc == 2 ? 32 : sc == 1 ? 16 : 8;
+            for (int local : new int[] {FDST, FSRC}) {
+                load(local);
+                if (bits == 32) {
+                    if (unsigned) flipSign();
+                } else if (unsigned) {
+                    pushInt(sc == 1 ? 0xFFFF : 0xFF);
+                    mv.visitInsn(IAND);
+                } else {
+                    pushInt(32 - bits);
+                    mv.visitInsn(ISHL);
+                    pushInt(32 - bits);
+                    mv.visitInsn(ISHR);
+                }
+            }
+            mv.visitJumpInsn(compare, target);
             return true;
         }
         if (kind == Flags.ADD && sc == 2 && (c == 2 || c == 3)) {
@@ -498,34 +516,6 @@ final class Emit {
             load(FDST);
             flipSign();
             mv.visitJumpInsn(c == 2 ? IF_ICMPLT : IF_ICMPGE, target);
-            return true;
-        }
-        if (kind == Flags.SUB && sc < 2) {
-            // 8- and 16-bit compares: the operands at their width, zero-extended for the
-            // unsigned conditions and sign-extended for the signed ones (Flags.carry, Flags.cond).
-            int op = switch (c) {
-                case 2, 12 -> IF_ICMPLT;
-                case 3, 13 -> IF_ICMPGE;
-                case 6, 14 -> IF_ICMPLE;
-                case 7, 15 -> IF_ICMPGT;
-                default -> -1;
-            };
-            if (op < 0) return false;
-            boolean unsigned = c < 8;
-            int bits = sc == 1 ? 16 : 8;
-            for (int local : new int[] {FDST, FSRC}) {
-                load(local);
-                if (unsigned) {
-                    pushInt(sc == 1 ? 0xFFFF : 0xFF);
-                    mv.visitInsn(IAND);
-                } else {
-                    pushInt(32 - bits);
-                    mv.visitInsn(ISHL);
-                    pushInt(32 - bits);
-                    mv.visitInsn(ISHR);
-                }
-            }
-            mv.visitJumpInsn(op, target);
             return true;
         }
         if (kind == Flags.LOGIC && sc == 2) {
