@@ -9,9 +9,8 @@ package io.flatland.cpu;
  * generic one tests on every run. Most interpreted instructions of a kernel are these few
  * forms (MOV, Jcc, ALU, LEA, PUSH, POP, CALL, RET: about 80% of what Linux's boot interprets).
  *
- * <p>A form that depends on state that can change after decoding (the stack size) checks it
- * and otherwise runs the generic handler. {@code FastFormsTest} runs every form against the
- * generic handler.
+ * <p>State that can change after decoding (the stack size) is left to the Operands helpers the
+ * generic handlers use too. {@code FastFormsTest} runs every form against the generic handler.
  */
 final class FastForms {
     private FastForms() { }
@@ -113,55 +112,37 @@ final class FastForms {
         @Override public void exec(Cpu c, Insn in) { jump(c, next(c, in) + in.imm); }
     };
 
-    // Stack forms apply on a 32-bit stack (SS.B may change after decoding: a 16-bit stack runs the
-    // generic handler). The store comes before ESP moves (a fault leaves ESP intact), PUSH ESP
-    // pushes the old value, POP ESP leaves the popped value.
+    // Stack forms: Operands' stack helpers, which the generic handlers call too (they take SS.B,
+    // which may change after decoding, into account). The store comes before ESP moves (a fault
+    // leaves ESP intact), PUSH ESP pushes the old value, POP ESP leaves the popped value.
     private static final Exec.Handler PUSH32 = new Exec.Handler() {
-        private final Exec.Handler generic = Exec.handler(Op.PUSH_R);
-
         @Override public void exec(Cpu c, Insn in) {
-            if (!c.stack32) { generic.exec(c, in); return; }
-            int esp = c.reg[Cpu.ESP] - 4;
-            Operands.write(c, Cpu.SS, esp, 4, c.reg[in.sub]);
-            c.reg[Cpu.ESP] = esp;
+            Operands.push(c, 4, c.reg[in.sub]);
             c.eip = next(c, in);
         }
     };
     private static final Exec.Handler POP32 = new Exec.Handler() {
-        private final Exec.Handler generic = Exec.handler(Op.POP_R);
-
         @Override public void exec(Cpu c, Insn in) {
-            if (!c.stack32) { generic.exec(c, in); return; }
-            int esp = c.reg[Cpu.ESP];
-            int v = Operands.read(c, Cpu.SS, esp, 4);
-            c.reg[Cpu.ESP] = esp + 4;
+            int v = Operands.top(c, 4);
+            Operands.setSp(c, Operands.spPlus(c, 4));
             c.reg[in.sub] = v;
             c.eip = next(c, in);
         }
     };
     private static final Exec.Handler CALL32 = new Exec.Handler() {
-        private final Exec.Handler generic = Exec.handler(Op.CALL_REL);
-
         @Override public void exec(Cpu c, Insn in) {
-            if (!c.stack32) { generic.exec(c, in); return; }
             int ret = next(c, in);
             int target = ret + in.imm;
             if (Integer.compareUnsigned(target, c.segLimit[Cpu.CS]) > 0) throw Exec.gp0(c);
-            int esp = c.reg[Cpu.ESP] - 4;
-            Operands.write(c, Cpu.SS, esp, 4, ret);
-            c.reg[Cpu.ESP] = esp;
+            Operands.push(c, 4, ret);
             c.eip = target;
         }
     };
     private static final Exec.Handler RET32 = new Exec.Handler() {
-        private final Exec.Handler generic = Exec.handler(Op.RET);
-
         @Override public void exec(Cpu c, Insn in) {
-            if (!c.stack32) { generic.exec(c, in); return; }
-            int esp = c.reg[Cpu.ESP];
-            int target = Operands.read(c, Cpu.SS, esp, 4);
+            int target = Operands.top(c, 4);
             if (Integer.compareUnsigned(target, c.segLimit[Cpu.CS]) > 0) throw Exec.gp0(c);
-            c.reg[Cpu.ESP] = esp + 4 + in.imm;
+            Operands.setSp(c, Operands.spPlus(c, 4 + in.imm));
             c.eip = target;
         }
     };

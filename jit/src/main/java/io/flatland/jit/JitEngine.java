@@ -58,7 +58,7 @@ public final class JitEngine {
     private final int gainNs;
     public Observer observer;
     public long blocksRun, interpreted, faultsInBlocks, regionsGrown;
-    /** Regions dropped because a segment they assumed flat no longer was ({@link #checkLimit}). */
+    /** Regions dropped because a segment they assumed flat no longer was ({@link #runnable}). */
     public long flatGuardFailures;
 
     /** Default region runs whose exits are profiled before the region may grow ({@link ExitProfile}). */
@@ -309,7 +309,7 @@ public final class JitEngine {
                 return null;
             }
             if (b.eip != eip) return null;   // the same code reached at another linear address runs interpreted there
-            return b.growDue ? grow(b, c.segBase[Cpu.CS] + eip, b.phys) : checkLimit(b);
+            return b.growDue ? grow(b, c.segBase[Cpu.CS] + eip, b.phys) : runnable(b);
         }
         int lin = c.segBase[Cpu.CS] + eip;
         int slot = c.fetchSlot(lin);
@@ -318,9 +318,9 @@ public final class JitEngine {
         Block b;
         if (prev != null) {
             b = prev.succ0;
-            if (b != null && b.phys == phys && b.eip == eip && !b.dead && !b.growDue) return checkLimit(b);
+            if (b != null && b.phys == phys && b.eip == eip && !b.dead && !b.growDue) return runnable(b);
             b = prev.succ1;
-            if (b != null && b.phys == phys && b.eip == eip && !b.dead && !b.growDue) return checkLimit(b);
+            if (b != null && b.phys == phys && b.eip == eip && !b.dead && !b.growDue) return runnable(b);
         }
         b = cache.get(phys);
         if (b == null || b.eip != eip || b.dead) return null;
@@ -329,7 +329,7 @@ public final class JitEngine {
             prev.succ1 = prev.succ0;
             prev.succ0 = b;
         }
-        return checkLimit(b);
+        return runnable(b);
     }
 
     /**
@@ -363,7 +363,7 @@ public final class JitEngine {
         if (growRuns > 0) b.profile = new ExitProfile(growRuns, 0, c.segBase[Cpu.CS], lin & 0xFFFFF000);
         cache.put(b);
         attach(at, b);
-        return checkLimit(b);
+        return runnable(b);
     }
 
     /**
@@ -467,7 +467,7 @@ public final class JitEngine {
      * code assumes flat still are. A region whose assumption failed is dropped (its entry cools
      * down and is translated again, for the segments as they are then, once hot again).
      */
-    private Block checkLimit(Block b) {
+    private Block runnable(Block b) {
         Cpu c = cpu;
         if (Integer.compareUnsigned(b.lastEip, c.segLimit[Cpu.CS]) > 0) return null;
         if (b.phys2 >= 0) {
