@@ -48,6 +48,12 @@ public final class Insn {
      */
     public int heat;
     public Translation entry;
+    /**
+     * For a JIT that shares translations between machines: heat counted at earlier stops (it
+     * then restarts {@link #heat} to stop again), and whether the entry was offered to later machines.
+     */
+    public int banked;
+    public boolean offered;
 
     void clear() {
         op = 0; opcode = 0; sub = 0; len = 0; size = 0; o32 = false; a32 = false; code32 = false;

@@ -125,6 +125,30 @@ public abstract class Block extends io.flatland.cpu.Translation {
 
     public abstract int run(Cpu cpu, int room);
 
+    /**
+     * A new instance of this region's class, with no facts set: another machine's copy of the
+     * same code ({@link SharedRegions}). Generated with the class.
+     */
+    protected abstract Block fresh();
+
+    /**
+     * Takes the facts of {@code from}'s code (same class): everything but what belongs to one
+     * machine (entry address, pages, liveness, links, profile). {@link #phys2} says only whether
+     * the code reaches into the next page (0) or not (-1); the adopting machine sets its own.
+     */
+    void copyCode(Block from) {
+        lastEip = from.lastEip;
+        flatSegs = from.flatSegs;
+        length = from.length;
+        eips = from.eips;
+        faultRegs = from.faultRegs;
+        faultFlags = from.faultFlags;
+        exitTable = from.exitTable;
+        referenceOps = from.referenceOps;
+        roots = from.roots;
+        phys2 = from.phys2 >= 0 ? 0 : -1;
+    }
+
     /** Whether an instruction of the region starts at {@code eip}. */
     boolean holds(int eip) {
         for (int k = 0; k < length; k++) {

@@ -60,13 +60,41 @@ public final class JitEngine {
     public long blocksRun, interpreted, faultsInBlocks, regionsGrown;
     /** Regions dropped because a segment they assumed flat no longer was ({@link #runnable}). */
     public long flatGuardFailures;
+    /** Regions this engine took from {@link #shared} instead of translating them. */
+    public long sharedAdopted;
+
+    /**
+     * Translations shared with the other machines of this JVM (null: none; the engines tests
+     * build keep to their own unless a test gives them one). Every translation is published
+     * there. On a later machine ({@link #reporting}) the interpreter stops at a block entry every
+     * {@link #REPORT} instructions run from it: the entry's heat is banked ({@link Insn#banked})
+     * and a translation another machine made of the same code is taken at once ({@link #adopt}).
+     */
+    private final SharedRegions shared;
+    /** This is not the first machine on {@link #shared}: it stops to report, takes and offers translations. */
+    private final boolean reporting;
+    /**
+     * Heat between two stops at a block entry while translations are shared; at its first stop
+     * an entry that is not hot enough to translate for this machine is also offered to the
+     * JVM's later machines: its region is decoded now (the code is there now) and translated
+     * when this machine closes ({@link #close}), off the path of its own run. (On the kernel
+     * model's boot, 1024 makes 39 regions cover about 80% of the instructions; 4096, 8.)
+     */
+    static final int REPORT = 1024;
+    /** Regions offered at most per machine (each keeps its decoded instructions until the machine closes). */
+    static final int MAX_OFFERS = 64;
+
+    private record Offer(Insn at, BlockScanner.Scan scan, int eip, int phys, SharedRegions.Source source) { }
+
+    private final java.util.ArrayList<Offer> offers = new java.util.ArrayList<>();
 
     /** Default region runs whose exits are profiled before the region may grow ({@link ExitProfile}). */
     static final int GROW_RUNS = JitSettings.PROPERTIES.growRuns();
 
     public JitEngine(Cpu cpu) {
         this(cpu, true, JitSettings.PROPERTIES.hot(), JitSettings.PROPERTIES.gainNs(), JitSettings.PROPERTIES.growRuns(),
-                JitSettings.PROPERTIES.background() ? TRANSLATOR_THREAD : null);
+                JitSettings.PROPERTIES.background() ? TRANSLATOR_THREAD : null,
+                JitSettings.PROPERTIES.shared() ? SharedRegions.JVM : null);
     }
 
 
@@ -109,7 +137,14 @@ public final class JitEngine {
 
     /** As above; {@code gainNs} &gt; 0 raises {@code hot} while translating costs more than that pays back ({@link #threshold}). */
     public JitEngine(Cpu cpu, boolean handWritten, int hot, int gainNs, int growRuns, Executor background) {
+        this(cpu, handWritten, hot, gainNs, growRuns, background, null);
+    }
+
+    /** As above, taking and giving translations through {@code shared} (null: none). */
+    public JitEngine(Cpu cpu, boolean handWritten, int hot, int gainNs, int growRuns, Executor background, SharedRegions shared) {
         this.cpu = cpu;
+        this.shared = shared;
+        this.reporting = shared != null && shared.started();
         this.background = background;
         this.growRuns = handWritten && Translator.REGIONS ? growRuns : 0;
         this.tlb = cpu.mmu.tlb;
@@ -216,7 +251,8 @@ public final class JitEngine {
             // counting and then began to (the old "count after 1 M instructions") was compiled
             // by C2 without the counting path, deoptimized when counting began and ran in C1's
             // profiling tier until C2 compiled it again: about 50 ms of a 300 ms run.
-            ExitReason why = interp.runUntilEntry(cpu, end - cpu.icount, threshold());
+            int t = threshold();
+            ExitReason why = interp.runUntilEntry(cpu, end - cpu.icount, reporting ? Math.min(t, REPORT) : t);
             if (why != ExitReason.BUDGET) return why;
             stopped = interp.stoppedAt();
         }
@@ -301,11 +337,11 @@ public final class JitEngine {
         int eip = c.eip;
         if (at != null) {
             Translation t = at.entry;
-            if (t == null) return translateHot(at, eip);
+            if (t == null) return reporting ? reported(at, eip) : translateHot(at, eip);
             Block b = (Block) t;
             if (b.dead) {
                 at.entry = null;   // killed with the whole cache (size bound): translated again once hot again
-                at.heat = 0;
+                cool(at);
                 return null;
             }
             if (b.eip != eip) return null;   // the same code reached at another linear address runs interpreted there
@@ -349,15 +385,17 @@ public final class JitEngine {
         if (scan.size() == 0) {
             // Nothing to translate yet (the code runs into a page not in the TLB so far, or starts
             // with an instruction only the interpreter runs): try again once it is hot again.
-            at.heat = 0;
+            cool(at);
             return null;
         }
+        SharedRegions.Source source = shared != null ? SharedRegions.capture(c, scan, eip, lin) : null;
         if (background != null) {
-            request(at, eip, phys, scan);
+            request(at, eip, phys, scan, source);
             return null;
         }
         Block b = translator.build(scan, eip, phys);
         if (b == null) return null;
+        if (source != null) shared.publish(source, b);
         c.mmu.watchCode(phys & 0xFFFFF000);
         if (b.phys2 >= 0) c.mmu.watchCode(b.phys2);
         if (growRuns > 0) b.profile = new ExitProfile(growRuns, 0, c.segBase[Cpu.CS], lin & 0xFFFFF000);
@@ -381,13 +419,16 @@ public final class JitEngine {
                 java.util.Arrays.stream(b.roots == null ? new int[0] : b.roots), java.util.Arrays.stream(fresh)).distinct().toArray();
         ExitProfile next = p.generation + 1 < ExitProfile.MAX_GENERATIONS
                 ? new ExitProfile(growRuns, p.generation + 1, cpu.segBase[Cpu.CS], lin & 0xFFFFF000) : null;
+        BlockScanner.Scan scan = translator.scan(cpu, b.eip, lin, roots, secondPage(lin));
+        SharedRegions.Source source = shared != null && scan.size() > 0 ? SharedRegions.capture(cpu, scan, b.eip, lin) : null;
         if (background != null) {
             // The old region keeps running until the grown one lands.
-            translateLater(translator.scan(cpu, b.eip, lin, roots, secondPage(lin)), b.entryInsn, b.eip, phys, roots, next);
+            translateLater(scan, b.entryInsn, b.eip, phys, roots, next, source);
             return b;
         }
-        Block g = translator.translate(cpu, b.eip, lin, phys, roots, secondPage(lin));
+        Block g = scan.size() == 0 ? null : translator.build(scan, b.eip, phys);
         if (g == null) return b;
+        if (source != null) shared.publish(source, g);
         if (g.phys2 >= 0) cpu.mmu.watchCode(g.phys2);
         g.roots = roots;
         g.profile = next;
@@ -417,21 +458,30 @@ public final class JitEngine {
     }
 
     /** Background translation of the hot code at CS:{@code eip} (decoded instruction {@code at}). */
-    private void request(Insn at, int eip, int phys, BlockScanner.Scan scan) {
+    private void request(Insn at, int eip, int phys, BlockScanner.Scan scan, SharedRegions.Source source) {
         int lin = cpu.segBase[Cpu.CS] + eip;
         cpu.mmu.watchCode(phys & 0xFFFFF000);   // from now on a write to the page changes its version
         ExitProfile p = growRuns > 0 ? new ExitProfile(growRuns, 0, cpu.segBase[Cpu.CS], lin & 0xFFFFF000) : null;
-        translateLater(scan, at, eip, phys, null, p);
+        translateLater(scan, at, eip, phys, null, p, source);
     }
 
-    private void translateLater(BlockScanner.Scan scan, Insn at, int eip, int phys, int[] roots, ExitProfile profile) {
+    /**
+     * Builds {@code scan} on the background translator; the result lands in {@link #landed}.
+     * With {@code source} (translations are shared) it is published as soon as it is built:
+     * it is keyed by the code it was read from, so it is right for any machine whose code is
+     * that, even if this one's changed meanwhile.
+     */
+    private void translateLater(BlockScanner.Scan scan, Insn at, int eip, int phys, int[] roots, ExitProfile profile,
+                                SharedRegions.Source source) {
         if (scan.size() == 0) return;
         long version = cache.version(phys);
         int phys2 = scan.phys2;
         if (phys2 >= 0) cpu.mmu.watchCode(phys2);   // a write to the second page changes its version too
         long version2 = phys2 >= 0 ? cache.version(phys2) : 0;
         background.execute(() -> {
-            landed.add(new Landed(translator.build(scan, eip, phys), at, eip, phys, version, phys2, version2, roots, profile));
+            Block b = translator.build(scan, eip, phys);
+            if (source != null) shared.publish(source, b);
+            landed.add(new Landed(b, at, eip, phys, version, phys2, version2, roots, profile));
             interp.requestReturn();
         });
     }
@@ -462,6 +512,100 @@ public final class JitEngine {
         return 0;
     }
 
+    /** Makes {@code at} cold again: it is translated (or offered) only once it has run as long again. */
+    private static void cool(Insn at) {
+        at.heat = 0;
+        at.banked = 0;
+    }
+
+    /**
+     * The interpreter stopped in front of {@code at} (CS:{@code eip}), which has no translation,
+     * to report its heat (translations are shared): banks it, then takes a translation another
+     * machine made of the same code, translates the code if it is now hot enough for this
+     * machine, or offers it to later machines.
+     */
+    private Block reported(Insn at, int eip) {
+        long total = (long) at.banked + at.heat;
+        at.banked = (int) Math.min(Integer.MAX_VALUE, total);
+        at.heat = 0;
+        Block b = adopt(at, eip);
+        if (b != null) return b;
+        if (total >= threshold()) return translateHot(at, eip);
+        if (!at.offered) offer(at, eip);
+        return null;
+    }
+
+    /**
+     * Installs this machine's instance of a region another machine translated from the code at
+     * CS:{@code eip} as it is now (see {@link SharedRegions#find}), or returns null. Like a
+     * translation of its own: on this machine's pages, watched, killed by a write to them.
+     */
+    private Block adopt(Insn at, int eip) {
+        Cpu c = cpu;
+        int lin = c.segBase[Cpu.CS] + eip;
+        int slot = c.fetchSlot(lin);
+        if (slot < 0) return null;
+        int phys = tlb.phys[slot] | (lin & 0xFFF);
+        if (!cache.translatable(phys)) return null;
+        SharedRegions.Region r = shared.find(c, lin, eip);
+        if (r == null) return null;
+        Block t = r.template();
+        int phys2 = -1;
+        if (t.phys2 >= 0 && (phys2 = secondPage(lin)) < 0) return null;
+        Block b = t.fresh();
+        b.copyCode(t);
+        b.eip = eip;
+        b.phys = phys;
+        b.phys2 = phys2;
+        c.mmu.watchCode(phys & 0xFFFFF000);
+        if (phys2 >= 0) c.mmu.watchCode(phys2);
+        // A region that grew elsewhere stays as it is; one that did not may grow here.
+        if (growRuns > 0 && b.roots == null) b.profile = new ExitProfile(growRuns, 0, c.segBase[Cpu.CS], lin & 0xFFFFF000);
+        at.heat = Integer.MIN_VALUE;
+        cache.put(b);
+        attach(at, b);
+        sharedAdopted++;
+        shared.adopted.incrementAndGet();
+        return runnable(b);
+    }
+
+    /** Decodes the region at {@code at} now, to be translated for later machines when this one closes. */
+    private void offer(Insn at, int eip) {
+        at.offered = true;
+        if (offers.size() >= MAX_OFFERS) return;
+        Cpu c = cpu;
+        int lin = c.segBase[Cpu.CS] + eip;
+        int slot = c.fetchSlot(lin);
+        if (slot < 0) return;
+        int phys = tlb.phys[slot] | (lin & 0xFFF);
+        if (!cache.translatable(phys)) return;
+        BlockScanner.Scan scan = translator.scan(c, eip, lin, null, secondPage(lin));
+        if (scan.size() == 0) return;
+        SharedRegions.Source source = SharedRegions.capture(c, scan, eip, lin);
+        if (source != null) offers.add(new Offer(at, scan, eip, phys, source));
+    }
+
+    /**
+     * The machine is done: translates the regions it offered that it did not translate itself
+     * (hottest first) for the JVM's later machines, on the background translator (in line
+     * without one). A JVM that ends now loses nothing but the queue.
+     */
+    public void close() {
+        if (!reporting) return;
+        offers.sort((x, y) -> Long.compare(heat(y.at()), heat(x.at())));
+        for (Offer o : offers) {
+            if (o.at().entry != null || o.at().heat == Integer.MIN_VALUE) continue;   // translated here (and published)
+            Runnable job = () -> shared.publish(o.source(), translator.build(o.scan(), o.eip(), o.phys()));
+            if (background != null) background.execute(job);
+            else job.run();
+        }
+        offers.clear();
+    }
+
+    private static long heat(Insn at) {
+        return (long) at.banked + Math.max(0, at.heat);
+    }
+
     /**
      * {@code b} if it may run now: its instructions lie within the CS limit and the segments its
      * code assumes flat still are. A region whose assumption failed is dropped (its entry cools
@@ -485,7 +629,7 @@ public final class JitEngine {
             Insn at = b.entryInsn;
             if (at != null && at.entry == b) {
                 at.entry = null;
-                at.heat = 0;
+                cool(at);
             }
             flatGuardFailures++;
             return null;

@@ -23,9 +23,11 @@ package io.flatland.jit;
  * @param closeLoops     a branch back into the region ends its path (false: paths run on)
  * @param debugRegions   print each region and write its class file to java.io.tmpdir
  * @param profile        count runs and exits per region, printed when the JVM exits
+ * @param shared         share translations between the machines of this JVM ({@link SharedRegions})
  */
 public record JitSettings(int hot, int gainNs, boolean background, int growRuns, int generations, int maxInsns, int maxGrownInsns,
-                          boolean regions, boolean followCalls, boolean closeLoops, boolean debugRegions, boolean profile) {
+                          boolean regions, boolean followCalls, boolean closeLoops, boolean debugRegions, boolean profile,
+                          boolean shared) {
 
     /** The settings of this JVM. */
     public static final JitSettings PROPERTIES = new JitSettings(
@@ -40,5 +42,6 @@ public record JitSettings(int hot, int gainNs, boolean background, int growRuns,
             !Boolean.getBoolean("flatland.jit.noFollowCalls"),
             !Boolean.getBoolean("flatland.jit.openLoops"),
             Boolean.getBoolean("flatland.jit.debugRegions"),
-            Boolean.getBoolean("flatland.jit.profile"));
+            Boolean.getBoolean("flatland.jit.profile"),
+            Boolean.parseBoolean(System.getProperty("flatland.jit.shared", "true")));
 }

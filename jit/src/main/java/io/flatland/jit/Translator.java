@@ -228,6 +228,14 @@ final class Translator {
         init.visitInsn(RETURN);
         init.visitMaxs(1, 1);
         init.visitEnd();
+        MethodVisitor fresh = cw.visitMethod(ACC_PUBLIC, "fresh", "()L" + BLOCK + ";", null, null);
+        fresh.visitCode();
+        fresh.visitTypeInsn(NEW, NAME);
+        fresh.visitInsn(DUP);
+        fresh.visitMethodInsn(INVOKESPECIAL, NAME, "<init>", "()V", false);
+        fresh.visitInsn(ARETURN);
+        fresh.visitMaxs(2, 1);
+        fresh.visitEnd();
 
         MethodVisitor mv = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "run", "(L" + CPU + ";I)I", null, null);
         mv.visitCode();

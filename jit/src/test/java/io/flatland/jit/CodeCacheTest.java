@@ -13,6 +13,9 @@ class CodeCacheTest {
         Block b = new Block() {
             @Override
             public int run(io.flatland.cpu.Cpu cpu, int room) { throw new AssertionError("not run"); }
+
+            @Override
+            protected Block fresh() { throw new AssertionError("not shared"); }
         };
         b.eip = 0x100;
         b.phys = 0x3100;

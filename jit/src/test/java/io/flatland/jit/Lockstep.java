@@ -28,10 +28,13 @@ final class Lockstep {
     int growRuns = JitEngine.GROW_RUNS;
     /** Whether the JIT machine's translations land late (LockstepMachine.OneLate), as from a background thread. */
     boolean background;
+    /** Translations the JIT machine shares with earlier and later ones (null: none), and how many it took. */
+    SharedRegions shared;
+    long adopted;
 
     /** Sets both machines up with {@code setup}, runs up to {@code budget} instructions, returns the exit reason. */
     ExitReason run(String name, boolean handWritten, int hot, long timerPeriod, long budget, Consumer<LockstepMachine> setup) {
-        try (LockstepMachine ref = new LockstepMachine(false, false, 0); LockstepMachine jit = new LockstepMachine(true, handWritten, hot, growRuns, background ? new LockstepMachine.OneLate() : null)) {
+        try (LockstepMachine ref = new LockstepMachine(false, false, 0); LockstepMachine jit = new LockstepMachine(true, handWritten, hot, growRuns, background ? new LockstepMachine.OneLate() : null, shared)) {
             setup.accept(ref);
             setup.accept(jit);
             if (timerPeriod > 0) { ref.setTimer(timerPeriod); jit.setTimer(timerPeriod); }
@@ -74,6 +77,8 @@ final class Lockstep {
             faultsInBlocks += jit.jit.faultsInBlocks;
             regionsGrown += jit.jit.regionsGrown;
             flatGuardFailures += jit.jit.flatGuardFailures;
+            adopted += jit.jit.sharedAdopted;
+            jit.jit.close();
             lastEip = jit.cpu.eip;
             return why;
         }

@@ -59,6 +59,12 @@ final class LockstepMachine implements Platform, AutoCloseable {
      * grow regions early); {@code background}: builds the JIT's translations, null in line (see {@link OneLate}).
      */
     LockstepMachine(boolean useJit, boolean handWritten, int hot, int growRuns, java.util.concurrent.Executor background) {
+        this(useJit, handWritten, hot, growRuns, background, null);
+    }
+
+    /** As above, the JIT sharing translations through {@code shared} (null: none). */
+    LockstepMachine(boolean useJit, boolean handWritten, int hot, int growRuns, java.util.concurrent.Executor background,
+                    SharedRegions shared) {
         cpu.platform = this;
         SystemOps.reset(cpu);
         // GDT: null, flat code 0x08, flat data 0x10.
@@ -79,7 +85,7 @@ final class LockstepMachine implements Platform, AutoCloseable {
         cpu.reg[Cpu.ESP] = STACK_TOP;
         cpu.eip = CODE;
         if (useJit) {
-            jit = new JitEngine(cpu, handWritten, hot, growRuns, background);
+            jit = new JitEngine(cpu, handWritten, hot, 0, growRuns, background, shared);
             interp = jit.interpreter();
         } else {
             jit = null;

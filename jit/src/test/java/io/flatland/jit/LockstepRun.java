@@ -79,7 +79,7 @@ public final class LockstepRun {
         return new Summary(done, programs, checks, translated, grown, faults, inRegions, divergences);
     }
 
-    private static void runOne(Lockstep ls, long seed, boolean handWritten) {
+    static void runOne(Lockstep ls, long seed, boolean handWritten) {
         RandomProgram gen = new RandomProgram(seed, true);
         Random init = new Random(seed * 31 + 7);
         byte[] code;

@@ -24,6 +24,10 @@ public interface ExecutionEngine {
         return null;
     }
 
+    /** The machine is done with the engine (the JIT hands what it learnt to the JVM's later machines). */
+    default void close() {
+    }
+
     /** A fresh engine (with empty code caches) for {@code cpu}. */
     static ExecutionEngine create(Accel accel, Cpu cpu) {
         if (accel == Accel.JIT) {
@@ -40,6 +44,11 @@ public interface ExecutionEngine {
                 }
 
                 @Override
+                public void close() {
+                    jit.close();
+                }
+
+                @Override
                 public java.util.Map<String, Long> engineCounters() {
                     java.util.Map<String, Long> m = new java.util.LinkedHashMap<>();
                     m.put("jit_regions_run", jit.blocksRun);
@@ -48,6 +57,7 @@ public interface ExecutionEngine {
                     m.put("jit_translations", jit.translatedBlocks());
                     m.put("jit_regions_grown", jit.regionsGrown);
                     m.put("jit_flat_guard_failures", jit.flatGuardFailures);
+                    m.put("jit_shared_regions_adopted", jit.sharedAdopted);
                     m.put("jit_translation_failures", jit.translationFailures());
                     m.put("jit_translation_ns", jit.translationNanos());
                     return m;

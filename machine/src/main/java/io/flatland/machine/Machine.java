@@ -436,6 +436,7 @@ public final class Machine implements AutoCloseable {
 
     @Override
     public void close() {
+        if (engine != null) engine.close();
         serial.flush();
         serial.close();
         ram.close();

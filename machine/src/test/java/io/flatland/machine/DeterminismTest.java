@@ -18,15 +18,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * execution engine the Machine accepts.
  */
 class DeterminismTest {
-    record Boot(String serial, List<String> milestones, Map<String, Long> counters, RunResult result) { }
+    /** {@code adopted}: regions the JIT took from other machines (0 under the interpreter; not compared). */
+    record Boot(String serial, List<String> milestones, Map<String, Long> counters, RunResult result, long adopted) { }
 
     static Boot boot(Accel accel) throws Exception {
+        return boot(accel, "boot");
+    }
+
+    static Boot boot(Accel accel, String workload) throws Exception {
         ByteArrayOutputStream serial = new ByteArrayOutputStream();
         MachineConfig.Builder b = MachineConfig.builder().ramMiB(128).icount(true).accel(accel).serialOutput(serial);
-        try (Machine m = new Machine(KernelModel.configure(b, "workload=boot postlog=1").build())) {
+        try (Machine m = new Machine(KernelModel.configure(b, "workload=" + workload + " postlog=1").build())) {
             RunResult r = m.run(50_000_000L);
             List<String> ms = m.milestones().stream().map((PostPort.Milestone p) -> p.code() + "@" + p.icount()).toList();
-            return new Boot(serial.toString(java.nio.charset.StandardCharsets.ISO_8859_1), ms, m.counters(), r);
+            long adopted = m.engineCounters().getOrDefault("jit_shared_regions_adopted", 0L);
+            return new Boot(serial.toString(java.nio.charset.StandardCharsets.ISO_8859_1), ms, m.counters(), r, adopted);
         }
     }
 
