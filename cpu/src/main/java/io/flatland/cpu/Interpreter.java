@@ -46,8 +46,8 @@ public final class Interpreter {
     private boolean atEntry;
     /** False until the first instruction of a {@link #runUntilEntry} call has run: it never stops there. */
     private boolean mayStop;
-    /** Where {@link #runUntilEntry} stopped (null: it stopped for another reason). */
-    private Insn stoppedAt;
+    /** Where {@link #runUntilEntry} stopped (null: it stopped for another reason), and where the call before stopped. */
+    private Insn stoppedAt, previousStop;
     /** The block entry the instructions now running are counted for, and the count when it began. */
     private Insn counted;
     private long countedFrom;
@@ -66,6 +66,7 @@ public final class Interpreter {
         this.hot = hot;
         atEntry = true;
         mayStop = false;
+        previousStop = stoppedAt;
         stoppedAt = null;
         counted = null;
         try {
@@ -92,17 +93,22 @@ public final class Interpreter {
 
     /**
      * At a block entry in {@link #runUntilEntry}: counts it, and says whether to stop in front
-     * of it: it has a translation, or it is hot. Never at the first instruction of a call: the
-     * dispatcher called because it could not run a translation there (an event due, no room),
-     * and stopping again would make no progress. A straddling or non-RAM instruction (the
-     * scratch one) is never a stop.
+     * of it: it has a translation, or it is hot. A translation never stops the first
+     * instruction of a call: the dispatcher called because it could not run it (an event due,
+     * no room), and stopping again would make no progress. Heat does: the dispatcher often
+     * calls the interpreter at code no branch leads to (where a region ended because it was
+     * full, or before an instruction only the interpreter runs), so the interpreter never
+     * reaches it as a block entry of its own, and only here can it become hot (the dispatcher
+     * then asks for its translation and changes its heat, so the next call runs it; if it
+     * did not act on the stop, the next call runs it anyway: progress). A straddling or non-RAM
+     * instruction (the scratch one) is never a stop.
      */
     private boolean stopAt(Insn in) {
         atEntry = false;
         if (!entries) return false;
         credit();
         if (in == scratch) return false;
-        if ((in.entry != null || in.heat >= hot) && mayStop) {
+        if (in.entry != null ? mayStop : in.heat >= hot && (mayStop || in != previousStop)) {
             stoppedAt = in;
             return true;
         }

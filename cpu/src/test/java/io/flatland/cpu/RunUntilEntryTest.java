@@ -22,9 +22,9 @@ class RunUntilEntryTest {
 
     @Test
     void stopsInFrontOfTheEntryThatBecomesHotAfterExactlyTheThreshold() {
-        for (int hot = 0; hot <= 6; hot++) {
+        for (int hot = 1; hot <= 6; hot++) {
             try (TestMachine m = loop()) {
-                // The first instruction of a call is an entry too: it counts, but is never a stop.
+                // The first instruction of a call is an entry too: it counts (and is not hot yet).
                 ExitReason why = m.interp.runUntilEntry(m.cpu, 1000, hot);
                 assertEquals(ExitReason.BUDGET, why);
                 Insn at = m.interp.stoppedAt();
@@ -57,18 +57,28 @@ class RunUntilEntryTest {
         }
     }
 
+    /**
+     * A call may begin at code no branch leads to (where the dispatcher's last region ended), so
+     * the interpreter never meets it as an entry of its own: it stops there, without running
+     * anything, once that is hot. If the dispatcher does not act on the stop (say an event was
+     * due), the next call runs it: never a stop without progress.
+     */
     @Test
-    void aHotEntryWhereACallBeginsRunsFirst() {
+    void aHotEntryWhereACallBeginsStopsOnceThenRuns() {
         try (TestMachine m = loop()) {
             m.interp.runUntilEntry(m.cpu, 1000, 0);
+            Insn first = m.interp.stoppedAt();
+            assertNotNull(first);
+            assertEquals(TestMachine.CODE, m.cpu.eip);
+            assertEquals(0, m.cpu.icount, "stopped in front of the first instruction");
+            m.interp.runUntilEntry(m.cpu, 1000, 0);
             Insn top = m.interp.stoppedAt();
-            assertEquals(TOP, m.cpu.eip);
+            assertEquals(TOP, m.cpu.eip, "the second call ran it and stopped at the next hot entry");
+            assertEquals(3, m.cpu.icount);
             long before = m.cpu.icount;
-            // The dispatcher did not act on the stop (say an event was due): the next call runs the loop
-            // body once and stops at the same hot entry again, never without progress.
             m.interp.runUntilEntry(m.cpu, 1000, 0);
             assertSame(top, m.interp.stoppedAt());
-            assertEquals(before + 2, m.cpu.icount);
+            assertEquals(before + 2, m.cpu.icount, "again: the loop body ran once, then the same stop");
         }
     }
 

@@ -191,6 +191,7 @@ public final class JitEngine {
             Insn at = stopped;
             stopped = null;
             if (now >= end) return ExitReason.BUDGET;
+            if (PROFILE) why = 3;
             boolean interpretHere = mmioTrapped;
             mmioTrapped = false;
             if (!interpretHere && now < cpu.nextEventAt && cpu.exitRequest == ExitReason.NONE && !cpu.halted
@@ -198,6 +199,7 @@ public final class JitEngine {
                     && ((cpu.eflags & Cpu.IF) == 0 || !cpu.platform.interruptPending())) {
                 Block b = find(prev, at);
                 long room = Math.min(end, cpu.nextEventAt) - now;
+                if (PROFILE) why = b == null ? 1 : b.length > room ? 2 : 0;
                 if (b != null && b.length <= room) {
                     cpu.interruptShadow = false;
                     int r;
@@ -245,6 +247,9 @@ public final class JitEngine {
             }
             prev = null;
             interpreted++;
+            if (PROFILE) {
+                INTERPRETED_AT.computeIfAbsent(cpu.eip & 0xFFFFFFFFL | (long) why << 32, k -> new long[1])[0]++;
+            }
             // Cold code, or an event due inside the block: the interpreter runs (exact events and
             // interrupts included) until it is in front of a translated or newly hot block entry.
             // It counts from the first instruction on: an interpreter loop that ran without
@@ -295,6 +300,10 @@ public final class JitEngine {
     static final boolean PROFILE = JitSettings.PROPERTIES.profile();
     private static final java.util.Map<Block, long[]> PROFILED = new java.util.concurrent.ConcurrentHashMap<>();
     private static final java.util.Map<Long, long[]> EXITS = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Under PROFILE: why the dispatcher last called the interpreter (1 no region, 2 no room, 3 an event or state). */
+    private int why;
+    /** Under PROFILE: where the dispatcher called the interpreter, and why, and how often. */
+    private static final java.util.Map<Long, long[]> INTERPRETED_AT = new java.util.concurrent.ConcurrentHashMap<>();
     static {
         if (PROFILE) Runtime.getRuntime().addShutdownHook(new Thread(JitEngine::printProfile));
     }
@@ -321,6 +330,10 @@ public final class JitEngine {
         System.err.println("reference calls (operation: region runs):");
         refs.entrySet().stream().sorted((x, y) -> Long.compare(y.getValue(), x.getValue())).limit(15)
                 .forEach(en -> System.err.printf("  %-12s %,12d%n", en.getKey(), en.getValue()));
+        System.err.println("interpreter runs (eip: times the dispatcher called it there):");
+        INTERPRETED_AT.entrySet().stream().sorted((x, y) -> Long.compare(y.getValue()[0], x.getValue()[0])).limit(15)
+                .forEach(en -> System.err.printf("  %08x %s %,12d%n", en.getKey() & 0xFFFFFFFFL,
+                        new String[] {"?", "no region", "no room", "event/state"}[(int) (en.getKey() >>> 32)], en.getValue()[0]));
         System.err.println("top exits (region -> eip):");
         EXITS.entrySet().stream().sorted((x, y) -> Long.compare(y.getValue()[0], x.getValue()[0])).limit(30)
                 .forEach(en -> System.err.printf("  %08x -> %08x %9d%n", en.getKey() >>> 32, en.getKey() & 0xFFFFFFFFL, en.getValue()[0]));
