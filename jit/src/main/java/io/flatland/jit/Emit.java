@@ -508,14 +508,30 @@ final class Emit {
             mv.visitJumpInsn(compare, target);
             return true;
         }
-        if (kind == Flags.ADD && sc == 2 && (c == 2 || c == 3)) {
+        if (kind == Flags.ADD && sc <= 2 && (c == 2 || c == 3)) {
             // CF of an addition is its carry out: the sum is below the destination, unsigned
             // (Flags.carry). Multi-word arithmetic in C tests it after every add (jb, jae).
+            // 8- and 16-bit sums and destinations are recorded zero-extended: a signed compare.
             load(FRES);
-            flipSign();
+            if (sc == 2) flipSign();
             load(FDST);
-            flipSign();
+            if (sc == 2) flipSign();
             mv.visitJumpInsn(c == 2 ? IF_ICMPLT : IF_ICMPGE, target);
+            return true;
+        }
+        if ((c == 2 || c == 3) && sc <= 2 && (kind == Flags.SHL || kind == Flags.SHR || kind == Flags.SAR
+                || kind == Flags.INC || kind == Flags.DEC)) {
+            // CF kept in the record's source (Flags.carry): the last bit shifted out, or for
+            // INC/DEC the carry they leave alone.
+            load(FSRC);
+            pushInt(kind == Flags.SHL ? sign : Cpu.CF);
+            mv.visitInsn(IAND);
+            mv.visitJumpInsn(c == 2 ? IFNE : IFEQ, target);
+            return true;
+        }
+        if (kind == Flags.LOGIC && sc < 2 && (c == 2 || c == 3)) {
+            // CF = 0 after a logical operation: below never, above-or-equal always.
+            if (c == 3) mv.visitJumpInsn(GOTO, target);
             return true;
         }
         if (kind == Flags.LOGIC && sc == 2) {
