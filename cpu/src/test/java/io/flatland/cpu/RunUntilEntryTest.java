@@ -75,6 +75,7 @@ class RunUntilEntryTest {
             Insn top = m.interp.stoppedAt();
             assertEquals(TOP, m.cpu.eip, "the second call ran it and stopped at the next hot entry");
             assertEquals(3, m.cpu.icount);
+            assertEquals(3 + Interpreter.CALL_HEAT, first.heat, "the entry where a call begins is charged the call too");
             long before = m.cpu.icount;
             m.interp.runUntilEntry(m.cpu, 1000, 0);
             assertSame(top, m.interp.stoppedAt());
