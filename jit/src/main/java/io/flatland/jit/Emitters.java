@@ -226,8 +226,8 @@ final class Emitters {
                 return DONE;
             }
             case Op.MUL_E:
-                if (size != 4) return NO;
-                mul32(e, in);
+                if (size == 4) mul32(e, in);
+                else mulNarrow(e, in, size);
                 return DONE;
             case Op.BSWAP:
                 // All 32 bits whatever the operand size, as Exec (and QEMU 7.2) do.
@@ -541,6 +541,45 @@ final class Emitters {
      * (the low half, 1 when the high half is not zero). The source is read first (it may fault,
      * and may be EAX or EDX).
      */
+    /**
+     * MUL r/m8 (AX = AL * src) and MUL r/m16 (DX:AX = AX * src), as Exec.mul: the product of
+     * two zero-extended operands fits an int; the record is the low half with CF = OF = the
+     * high half not zero (Alu.mulFlags).
+     */
+    private static void mulNarrow(Emit e, Insn in, int size) {
+        MethodVisitor mv = e.mv;
+        int mask = size == 1 ? 0xFF : 0xFFFF, shift = 8 * size;
+        e.readRm(in, size);                 // may fault: before any register changes
+        e.pushInt(mask);
+        mv.visitInsn(IAND);
+        e.loadReg(size, Cpu.EAX);           // AL or AX, zero-extended
+        mv.visitInsn(IMUL);
+        e.store(Emit.TMP);
+        e.regStoreBegin(2, Cpu.EAX);        // AX: the whole product of bytes, the low word of words
+        e.load(Emit.TMP);
+        e.regStoreEnd(2);
+        if (size == 2) {
+            e.regStoreBegin(2, Cpu.EDX);
+            e.load(Emit.TMP);
+            e.pushInt(16);
+            mv.visitInsn(IUSHR);
+            e.regStoreEnd(2);
+        }
+        e.load(Emit.TMP);
+        e.pushInt(mask);
+        mv.visitInsn(IAND);                 // result: the low half
+        e.load(Emit.TMP);
+        e.pushInt(shift);
+        mv.visitInsn(IUSHR);
+        mv.visitInsn(DUP);
+        mv.visitInsn(INEG);
+        mv.visitInsn(IOR);
+        e.pushInt(31);
+        mv.visitInsn(IUSHR);                // source: 1 when the high half is not zero
+        e.pushInt(0);
+        e.setRecord(Flags.op(Flags.MUL, size));
+    }
+
     private static void mul32(Emit e, Insn in) {
         MethodVisitor mv = e.mv;
         e.readRm(in, 4);

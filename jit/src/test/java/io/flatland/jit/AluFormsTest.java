@@ -183,6 +183,13 @@ class AluFormsTest {
 
     @Test
     void multiplyEveryForm() {
+        for (int size : SIZES) {
+            int w = size == 1 ? 0 : 1;
+            // MUL: AL/AX/EAX times the operand into AX, DX:AX or EDX:EAX (AH as the operand too).
+            sweep("mul ebx", size, code(size).b(0xF6 + w, modrm(4, EBX)), IMUL_UNDEFINED, -1, false);
+            sweep("mul esp/ah", size, code(size).b(0xF6 + w, modrm(4, 4)), IMUL_UNDEFINED, -1, false);
+            sweep("mul [mem]", size, mem(code(size).b(0xF6 + w), 4, MEM_CROSS), IMUL_UNDEFINED, MEM_CROSS, false);
+        }
         for (int size : new int[] {2, 4}) {
             sweep("imul eax,ebx", size, code(size).b(0x0F, 0xAF, modrm(EAX, EBX)), IMUL_UNDEFINED, -1, false);
             sweep("imul eax,[mem]", size, mem(code(size).b(0x0F, 0xAF), EAX, MEM_CROSS), IMUL_UNDEFINED, MEM_CROSS, false);
