@@ -968,9 +968,14 @@ final class Emit {
      * everything that can fault) but must leave the same translation-time state on both paths.
      */
     void readModifyWrite(Insn in, int size, Runnable op) {
+        readModifyWriteAt(in.seg, () -> ea(in), size, op);
+    }
+
+    /** {@link #readModifyWrite} of the operand at {@code seg:offset} ({@code offset} pushes it; it may use TMP). */
+    void readModifyWriteAt(int seg, Runnable offset, int size, Runnable op) {
         Label slow = new Label(), done = new Label();
-        if (flat(in.seg)) {
-            ea(in);
+        if (flat(seg)) {
+            offset.run();
             store(TMP);
             mv.visitVarInsn(ALOAD, RTAGS);
             mv.visitVarInsn(ALOAD, WTAGS);
@@ -979,9 +984,11 @@ final class Emit {
             pushInt(size);
             invokeStatic(FAST_MEM, "rmwHost", "([I[I[JII)J");
         } else {
+            offset.run();
+            store(TMP);
             cpu();
-            pushInt(in.seg);
-            ea(in);
+            pushInt(seg);
+            load(TMP);
             pushInt(size);
             pushInt(1);
             invokeStatic(OPERANDS, "linear", "(" + C + "IIIZ)I");

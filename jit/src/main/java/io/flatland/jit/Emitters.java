@@ -429,40 +429,51 @@ final class Emitters {
      */
     private static void bitTest(Emit e, Insn in, int kind, int size) {
         MethodVisitor mv = e.mv;
-        int bits = size * 8;
-        String ops = "io/flatland/cpu/Operands";
-        if (in.mem) {
-            e.ea(in);
-            if (in.op != Op.BT_EI) {
-                e.loadReg(size, in.reg);
-                signExtend(mv, size);
-                e.pushInt(size == 4 ? 5 : 4);
-                mv.visitInsn(ISHR);
-                e.pushInt(size == 4 ? 2 : 1);
-                mv.visitInsn(ISHL);         // (offset >> 5) * 4, or (offset >> 4) * 2
-                mv.visitInsn(IADD);
-            }
-            e.store(Emit.TMP);              // the operand's offset in its segment
-            e.cpu();
-            e.pushInt(in.seg);
-            e.load(Emit.TMP);
-            e.pushInt(size);
-            e.pushInt(kind == 0 ? 0 : 1);
-            e.invokeStatic(ops, "linear", "(" + Emit.C + "IIIZ)I");
-            e.store(Emit.TMP);              // now its linear address
-            if (kind != 0) {
-                e.cpu();
-                e.load(Emit.TMP);
-                e.pushInt(size);
-                mv.visitMethodInsn(INVOKEVIRTUAL, Emit.CPU, "probeWrite", "(II)V", false);
-            }
-            e.cpu();
-            e.load(Emit.TMP);
-            e.pushInt(size);
-            e.invokeStatic(ops, "readLin", "(" + Emit.C + "II)I");
-        } else {
+        if (!in.mem) {
             e.loadReg(size, in.rm);
+            bitTestValue(e, in, kind, size);
+            if (kind != 0) {
+                e.regStoreBegin(size, in.rm);
+                bitTestResult(e, kind);
+                e.regStoreEnd(size);
+            }
+            return;
         }
+        // The operand's offset in its segment: with a register offset, a bit string the
+        // address moves along by the offset's signed quotient.
+        e.ea(in);
+        if (in.op != Op.BT_EI) {
+            e.loadReg(size, in.reg);
+            signExtend(mv, size);
+            e.pushInt(size == 4 ? 5 : 4);
+            mv.visitInsn(ISHR);
+            e.pushInt(size == 4 ? 2 : 1);
+            mv.visitInsn(ISHL);             // (offset >> 5) * 4, or (offset >> 4) * 2
+            mv.visitInsn(IADD);
+        }
+        e.store(Emit.TMP);
+        if (kind == 0) {
+            // Read as Operands.read (in line where the segment is flat), then CF.
+            e.readMemAt(in.seg, () -> e.load(Emit.TMP), size);
+            bitTestValue(e, in, kind, size);
+            return;
+        }
+        // BTS/BTR/BTC: a read-modify-write (write-probed before the flags change), the flags
+        // set between the read and the store, as Exec.bitOp.
+        e.readModifyWriteAt(in.seg, () -> e.load(Emit.TMP), size, () -> {
+            bitTestValue(e, in, kind, size);
+            bitTestResult(e, kind);
+        });
+    }
+
+    /**
+     * Stack: the operand's value -> (nothing). Keeps it in TMP2 and the bit number in TMP3, and
+     * sets CF to the bit, the other flags keeping their values (the record is materialized into
+     * EFLAGS first, as the interpreter does; only the flag record goes through the Cpu).
+     */
+    private static void bitTestValue(Emit e, Insn in, int kind, int size) {
+        MethodVisitor mv = e.mv;
+        int bits = size * 8;
         e.store(Emit.TMP2);                 // value
         if (in.op == Op.BT_EI) {
             e.pushInt(in.imm & (bits - 1));
@@ -488,14 +499,11 @@ final class Emitters {
         mv.visitInsn(IOR);
         mv.visitFieldInsn(PUTFIELD, Emit.CPU, "eflags", "I");
         e.flagsClobbered();
-        if (kind == 0) return;
-        if (in.mem) {
-            e.cpu();
-            e.load(Emit.TMP);
-            e.pushInt(size);
-        } else {
-            e.regStoreBegin(size, in.rm);
-        }
+    }
+
+    /** Pushes the value (TMP2) with the bit (TMP3) set, cleared or flipped (BTS, BTR, BTC). */
+    private static void bitTestResult(Emit e, int kind) {
+        MethodVisitor mv = e.mv;
         e.load(Emit.TMP2);
         e.pushInt(1);
         e.load(Emit.TMP3);
@@ -509,8 +517,6 @@ final class Emitters {
             }
             default -> mv.visitInsn(IXOR);
         }
-        if (in.mem) e.invokeStatic(ops, "writeLin", "(" + Emit.C + "III)V");
-        else e.regStoreEnd(size);
     }
 
     /**

@@ -181,6 +181,25 @@ class AluFormsTest {
         }
     }
 
+    /**
+     * BT/BTS/BTR/BTC on memory (Emitters.bitTest): with a register offset the operand is the
+     * word or dword the signed offset reaches from the address (edge offsets reach far below and
+     * above it, past the end of RAM too); with an immediate, the operand itself. The flat-segment
+     * path probes in line; half the cases start with a cold TLB (the slow path).
+     */
+    @Test
+    void bitTestsOnMemoryEveryForm() {
+        String[] names = {"bt", "bts", "btr", "btc"};
+        for (int size : new int[] {2, 4}) {
+            for (int k = 0; k < 4; k++) {
+                for (int addr : new int[] {MEM, MEM_CROSS}) {
+                    sweep(names[k] + " [mem],ebx", size, mem(code(size).b(0x0F, 0xA3 + 8 * k), EBX, addr), 0, addr, true);
+                    sweep(names[k] + " [mem],5", size, mem(code(size).b(0x0F, 0xBA), 4 + k, addr).b(5), 0, addr, true);
+                }
+            }
+        }
+    }
+
     @Test
     void multiplyEveryForm() {
         for (int size : SIZES) {
