@@ -83,6 +83,15 @@ public final class JitEngine {
     static final int REPORT = 1024;
     /** Regions offered at most per machine (each keeps its decoded instructions until the machine closes). */
     static final int MAX_OFFERS = 64;
+    /**
+     * Heat an offered entry must have reached by the time its machine closes to be translated
+     * then. Translating every entry offered (about 60 on the kernel model's boot) gave the best
+     * boots once they were all compiled (4.6 ms from the 31st boot of a JVM) but made boots 2 to
+     * 8 two to three times slower than without sharing, the translations and their compilation
+     * competing with those boots on two cores; the warmest few keep most of the gain (5.5 ms)
+     * and make no boot slower (JMH's default 5 warm-ups and 10 boots: 8.9 ms, unshared 11.9).
+     */
+    static final int OFFER_HEAT = 8 * REPORT;
 
     private record Offer(Insn at, BlockScanner.Scan scan, int eip, int phys, SharedRegions.Source source) { }
 
@@ -600,14 +609,16 @@ public final class JitEngine {
 
     /**
      * The machine is done: translates the regions it offered that it did not translate itself
-     * (hottest first) for the JVM's later machines, on the background translator (in line
-     * without one). A JVM that ends now loses nothing but the queue.
+     * and that have run at least {@link #OFFER_HEAT} instructions (hottest first) for the JVM's
+     * later machines, on the background translator (in line without one). A JVM that ends now
+     * loses nothing but the queue.
      */
     public void close() {
         if (!reporting) return;
         offers.sort((x, y) -> Long.compare(heat(y.at()), heat(x.at())));
         for (Offer o : offers) {
             if (o.at().entry != null || o.at().heat == Integer.MIN_VALUE) continue;   // translated here (and published)
+            if (heat(o.at()) < OFFER_HEAT) continue;
             Runnable job = () -> shared.publish(o.source(), translator.build(o.scan(), o.eip(), o.phys()));
             if (background != null) background.execute(job);
             else job.run();
