@@ -88,8 +88,9 @@ public final class JitEngine {
      * then. Translating every entry offered (about 60 on the kernel model's boot) gave the best
      * boots once they were all compiled (4.6 ms from the 31st boot of a JVM) but made boots 2 to
      * 8 two to three times slower than without sharing, the translations and their compilation
-     * competing with those boots on two cores; the warmest few keep most of the gain (5.5 ms)
-     * and make no boot slower (JMH's default 5 warm-ups and 10 boots: 8.9 ms, unshared 11.9).
+     * competing with those boots on two cores; the warmest few keep most of the gain (5.0 ms),
+     * slow only boots 2 to 4 and take as long as unshared boots over the first 20 (JMH's
+     * default 5 warm-ups and 10 boots: 8.4 ms, unshared 11.9).
      */
     static final int OFFER_HEAT = 8 * REPORT;
 
