@@ -576,7 +576,13 @@ final class Emitters {
         mv.visitInsn(IAND);                 // result: the low half
         e.load(Emit.TMP);
         e.pushInt(shift);
-        mv.visitInsn(IUSHR);
+        mv.visitInsn(IUSHR);                // the high half
+        mulRecord(e, size);
+    }
+
+    /** Stack: low half, high half of a product -> (nothing): Alu.mulFlags' record (CF = OF = high half not zero). */
+    private static void mulRecord(Emit e, int size) {
+        MethodVisitor mv = e.mv;
         mv.visitInsn(DUP);
         mv.visitInsn(INEG);
         mv.visitInsn(IOR);
@@ -615,14 +621,8 @@ final class Emitters {
         mv.visitVarInsn(LLOAD, Emit.HOST);
         e.pushInt(32);
         mv.visitInsn(LUSHR);
-        mv.visitInsn(L2I);
-        mv.visitInsn(DUP);
-        mv.visitInsn(INEG);
-        mv.visitInsn(IOR);
-        e.pushInt(31);
-        mv.visitInsn(IUSHR);                // source: 1 when the high half is not zero
-        e.pushInt(0);
-        e.setRecord(Flags.op(Flags.MUL, 4));
+        mv.visitInsn(L2I);                  // the high half
+        mulRecord(e, 4);
     }
 
     /**
