@@ -588,7 +588,6 @@ public final class JitEngine {
         cache.put(b);
         attach(at, b);
         sharedAdopted++;
-        shared.adopted.incrementAndGet();
         return runnable(b);
     }
 

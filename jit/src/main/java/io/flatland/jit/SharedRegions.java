@@ -36,8 +36,6 @@ public final class SharedRegions {
     final int maxRegions;
     private final ConcurrentHashMap<Long, Region[]> byEntry = new ConcurrentHashMap<>();
     private final AtomicInteger count = new AtomicInteger();
-    /** Regions published and taken by a machine (for statistics and tests). */
-    final AtomicInteger published = new AtomicInteger(), adopted = new AtomicInteger();
 
     private final AtomicInteger machines = new AtomicInteger();
 
@@ -110,7 +108,6 @@ public final class SharedRegions {
             System.arraycopy(old, 0, a, 1, a.length - 1);
             return a;
         });
-        published.incrementAndGet();
     }
 
     /**
