@@ -44,7 +44,7 @@ public final class Interpreter {
     private int hot;
     /** The next instruction begins a basic block (after a control transfer, a non-simple instruction, or a delivery). */
     private boolean atEntry;
-    /** False until the first instruction of a {@link #runUntilEntry} call has run: it never stops there. */
+    /** False until the first instruction of a {@link #runUntilEntry} call has run: only heat stops there ({@link #stopAt}). */
     private boolean mayStop;
     /** Where {@link #runUntilEntry} stopped (null: it stopped for another reason), and where the call before stopped. */
     private Insn stoppedAt, previousStop;

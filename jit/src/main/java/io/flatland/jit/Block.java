@@ -133,8 +133,7 @@ public abstract class Block extends io.flatland.cpu.Translation {
 
     /**
      * Takes the facts of {@code from}'s code (same class): everything but what belongs to one
-     * machine (entry address, pages, liveness, links, profile). {@link #phys2} says only whether
-     * the code reaches into the next page (0) or not (-1); the adopting machine sets its own.
+     * machine (entry address, pages, liveness, links, profile).
      */
     void copyCode(Block from) {
         lastEip = from.lastEip;
@@ -146,7 +145,6 @@ public abstract class Block extends io.flatland.cpu.Translation {
         exitTable = from.exitTable;
         referenceOps = from.referenceOps;
         roots = from.roots;
-        phys2 = from.phys2 >= 0 ? 0 : -1;
     }
 
     /** Whether an instruction of the region starts at {@code eip}. */

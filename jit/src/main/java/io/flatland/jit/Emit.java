@@ -529,13 +529,13 @@ final class Emit {
             mv.visitJumpInsn(c == 2 ? IFNE : IFEQ, target);
             return true;
         }
-        if (kind == Flags.LOGIC && sc < 2 && (c == 2 || c == 3)) {
+        if (kind == Flags.LOGIC && sc <= 2 && (c == 2 || c == 3)) {
             // CF = 0 after a logical operation: below never, above-or-equal always.
             if (c == 3) mv.visitJumpInsn(GOTO, target);
             return true;
         }
         if (kind == Flags.LOGIC && sc == 2) {
-            // CF = OF = 0: below/above-or-equal are constant, the signed ones test the result.
+            // OF = 0 too: the signed conditions test the result.
             int op = switch (c) {
                 case 12 -> IFLT;
                 case 13 -> IFGE;

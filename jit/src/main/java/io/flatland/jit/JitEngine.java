@@ -574,7 +574,7 @@ public final class JitEngine {
         if (r == null) return null;
         Block t = r.template();
         int phys2 = -1;
-        if (t.phys2 >= 0 && (phys2 = secondPage(lin)) < 0) return null;
+        if (r.twoPages() && (phys2 = secondPage(lin)) < 0) return null;
         Block b = t.fresh();
         b.copyCode(t);
         b.eip = eip;

@@ -30,8 +30,11 @@ public final class SharedRegions {
     /** What a region was translated from, read on the CPU's thread when it was scanned. */
     record Source(int lin, int eip, boolean code32, int flatSegs, int[] eips, byte[] lens, byte[] bytes) { }
 
-    /** A published region: its source and a pristine instance (never run) holding the code facts. */
-    record Region(Source source, Block template) { }
+    /**
+     * A published region: its source, a pristine instance (never run) holding the code facts,
+     * and whether its code reaches into the page after the entry's.
+     */
+    record Region(Source source, Block template, boolean twoPages) { }
 
     final int maxRegions;
     private final ConcurrentHashMap<Long, Region[]> byEntry = new ConcurrentHashMap<>();
@@ -95,8 +98,7 @@ public final class SharedRegions {
         if (source == null || built == null) return;
         Block template = built.fresh();
         template.copyCode(built);
-        template.eip = source.eip();
-        Region r = new Region(source, template);
+        Region r = new Region(source, template, built.phys2 >= 0);
         if (count.incrementAndGet() > maxRegions) {
             byEntry.clear();
             count.set(1);
