@@ -53,30 +53,25 @@ final class X87 {
                      0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27,
                      0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37 -> {
                     SoftFloat sf = f.sf;
-                    Float80 ft0;
                     switch (op >> 4) {
                         case 0 -> {
                             int v = Operands.read(c, in.seg, off, 4);
                             sf.flags = 0;
-                            ft0 = sf.fromF32(v);
+                            Float80 t = sf.fromF32(v);
+                            sf.resSe = t.se;
+                            sf.resSig = t.sig;
                             f.setException(sf.flags);
                         }
-                        case 1 -> {
-                            int v = Operands.read(c, in.seg, off, 4);
-                            ft0 = sf.fromLong(v, sf.prec);
-                        }
+                        case 1 -> sf.fromLongTo(Operands.read(c, in.seg, off, 4), sf.prec);
                         case 2 -> {
                             long v = read64(c, in.seg, off);
                             sf.flags = 0;
-                            ft0 = sf.fromF64(v);
+                            sf.fromF64To(v);
                             f.setException(sf.flags);
                         }
-                        default -> {
-                            int v = (short) Operands.read(c, in.seg, off, 2);
-                            ft0 = sf.fromLong(v, sf.prec);
-                        }
+                        default -> sf.fromLongTo((short) Operands.read(c, in.seg, off, 2), sf.prec);
                     }
-                    arithSt0(f, op & 7, ft0);
+                    arithSt0(f, op & 7, sf.resSe, sf.resSig);
                     if ((op & 7) == 3) f.pop();
                 }
                 case 0x08, 0x18, 0x28, 0x38 -> {               // FLD m32fp / FILD m32 / FLD m64fp / FILD m16
@@ -90,12 +85,15 @@ final class X87 {
                             pushValue(f, v);
                             f.setException(sf.flags);
                         }
-                        case 1 -> pushValue(f, sf.fromLong(Operands.read(c, in.seg, off, 4), 64));
+                        case 1 -> {
+                            sf.fromLongTo(Operands.read(c, in.seg, off, 4), 64);
+                            pushValue(f, sf.resSe, sf.resSig);
+                        }
                         case 2 -> {
                             long x = read64(c, in.seg, off);
                             sf.flags = 0;
-                            v = sf.fromF64(x);
-                            pushValue(f, v);
+                            sf.fromF64To(x);
+                            pushValue(f, sf.resSe, sf.resSig);
                             f.setException(sf.flags);
                         }
                         default -> pushValue(f, sf.fromLong((short) Operands.read(c, in.seg, off, 2), 64));
@@ -120,7 +118,8 @@ final class X87 {
                             int lin = writable(c, in.seg, off, 8);
                             SoftFloat sf = f.sf;
                             sf.flags = 0;
-                            long v = sf.toF64(f.st(0));
+                            int r = f.top;
+                            long v = sf.toF64(f.se[r], f.sig[r]);
                             f.setException(sf.flags);
                             c.writeLin32(lin, (int) v);
                             c.writeLin32(lin + 4, (int) (v >>> 32));
@@ -201,13 +200,17 @@ final class X87 {
             int i = in.rm;
             switch (op) {
                 case 0x08 -> {                                 // FLD ST(i)
-                    Float80 v = f.st(i);
-                    pushValue(f, v);
+                    int p = f.phys(i);
+                    pushValue(f, f.se[p], f.sig[p]);
                 }
                 case 0x09, 0x29, 0x39 -> {                     // FXCH
-                    Float80 t = f.st(i);
-                    f.setSt(i, f.st(0));
-                    f.setSt(0, t);
+                    int p = f.phys(i), r = f.top;
+                    int se = f.se[p];
+                    long sig = f.sig[p];
+                    f.se[p] = f.se[r];
+                    f.sig[p] = f.sig[r];
+                    f.se[r] = se;
+                    f.sig[r] = sig;
                 }
                 case 0x0a -> {
                     if (i != 0) throw Exec.ud(c);
@@ -216,8 +219,8 @@ final class X87 {
                 }
                 case 0x0c -> {
                     switch (i) {
-                        case 0 -> f.setSt(0, f.st(0).negate());
-                        case 1 -> f.setSt(0, f.st(0).abs());
+                        case 0 -> f.se[f.top] ^= 0x8000;           // FCHS
+                        case 1 -> f.se[f.top] &= 0x7FFF;           // FABS
                         case 4 -> compare(f, Float80.ZERO, false);
                         case 5 -> fxam(f);
                         default -> throw Exec.ud(c);
@@ -262,20 +265,23 @@ final class X87 {
                         default -> Transcendental.fcos(f);
                     }
                 }
-                case 0x00, 0x01, 0x04, 0x05, 0x06, 0x07 -> arithSt0(f, op & 7, f.st(i));
+                case 0x00, 0x01, 0x04, 0x05, 0x06, 0x07 -> {
+                    int p = f.phys(i);
+                    arithSt0(f, op & 7, f.se[p], f.sig[p]);
+                }
                 case 0x20, 0x21, 0x24, 0x25, 0x26, 0x27,
                      0x30, 0x31, 0x34, 0x35, 0x36, 0x37 -> {
                     arithStN(f, op & 7, i);
                     if (op >= 0x30) f.pop();
                 }
-                case 0x02, 0x22 -> compare(f, f.st(i), false);
+                case 0x02, 0x22 -> compare(f, i, false);
                 case 0x03, 0x23, 0x32 -> {
-                    compare(f, f.st(i), false);
+                    compare(f, i, false);
                     f.pop();
                 }
                 case 0x15 -> {                                 // FUCOMPP
                     if (i != 1) throw Exec.ud(c);
-                    compare(f, f.st(1), true);
+                    compare(f, 1, true);
                     f.pop();
                     f.pop();
                 }
@@ -287,22 +293,22 @@ final class X87 {
                         default -> throw Exec.ud(c);
                     }
                 }
-                case 0x1d -> compareEflags(c, f.st(i), true);            // FUCOMI
-                case 0x1e -> compareEflags(c, f.st(i), false);           // FCOMI
+                case 0x1d -> compareEflags(c, i, true);                  // FUCOMI
+                case 0x1e -> compareEflags(c, i, false);                 // FCOMI
                 case 0x28 -> f.emptyMask |= 1 << ((f.top + i) & 7);       // FFREE
-                case 0x2a -> f.setSt(i, f.st(0));                        // FST ST(i)
+                case 0x2a -> copyFromSt0(f, i);                          // FST ST(i)
                 case 0x2b, 0x0b, 0x3a, 0x3b -> {                         // FSTP ST(i)
-                    f.setSt(i, f.st(0));
+                    copyFromSt0(f, i);
                     f.pop();
                 }
-                case 0x2c -> compare(f, f.st(i), true);                  // FUCOM
+                case 0x2c -> compare(f, i, true);                        // FUCOM
                 case 0x2d -> {                                           // FUCOMP
-                    compare(f, f.st(i), true);
+                    compare(f, i, true);
                     f.pop();
                 }
                 case 0x33 -> {                                           // FCOMPP
                     if (i != 1) throw Exec.ud(c);
-                    compare(f, f.st(1), false);
+                    compare(f, 1, false);
                     f.pop();
                     f.pop();
                 }
@@ -315,11 +321,11 @@ final class X87 {
                     Operands.setReg(c, 2, Cpu.EAX, f.statusWord());
                 }
                 case 0x3d -> {                                           // FUCOMIP
-                    compareEflags(c, f.st(i), true);
+                    compareEflags(c, i, true);
                     f.pop();
                 }
                 case 0x3e -> {                                           // FCOMIP
-                    compareEflags(c, f.st(i), false);
+                    compareEflags(c, i, false);
                     f.pop();
                 }
                 case 0x10, 0x11, 0x12, 0x13, 0x18, 0x19, 0x1a, 0x1b -> {   // FCMOVcc
@@ -343,59 +349,91 @@ final class X87 {
         f.setSt(0, v);
     }
 
-    /** D8 /op and DC-less forms: ST0 = ST0 op FT0 (2, 3: compare). */
-    private static void arithSt0(FpuState f, int op, Float80 ft0) {
+    private static void pushValue(FpuState f, int se, long sig) {
+        f.push();
+        f.setSt(0, se, sig);
+    }
+
+    private static void copyFromSt0(FpuState f, int i) {
+        int p = f.phys(i), r = f.top;
+        f.se[p] = f.se[r];
+        f.sig[p] = f.sig[r];
+    }
+
+    /**
+     * D8 /op and DC-less forms: ST0 = ST0 op FT0 (2, 3: compare). Operands and result stay
+     * sign-exponent word and significand pairs: the registers are kept that way.
+     */
+    private static void arithSt0(FpuState f, int op, int bSe, long bSig) {
         if (op == 2 || op == 3) {
-            compare(f, ft0, false);
+            compare(f, bSe, bSig, false);
             return;
         }
         SoftFloat sf = f.sf;
-        Float80 st0 = f.st(0);
+        int r = f.top;
+        int aSe = f.se[r];
+        long aSig = f.sig[r];
         sf.flags = 0;
-        Float80 r = switch (op) {
-            case 0 -> sf.add(st0, ft0);
-            case 1 -> sf.mul(st0, ft0);
-            case 4 -> sf.sub(st0, ft0);
-            case 5 -> sf.sub(ft0, st0);
-            case 6 -> sf.div(st0, ft0);
-            default -> sf.div(ft0, st0);
-        };
-        f.setSt(0, r);
+        switch (op) {
+            case 0 -> sf.addSub(aSe, aSig, bSe, bSig, false);
+            case 1 -> sf.mul(aSe, aSig, bSe, bSig);
+            case 4 -> sf.addSub(aSe, aSig, bSe, bSig, true);
+            case 5 -> sf.addSub(bSe, bSig, aSe, aSig, true);
+            case 6 -> sf.div(aSe, aSig, bSe, bSig);
+            default -> sf.div(bSe, bSig, aSe, aSig);
+        }
+        f.se[r] = sf.resSe;
+        f.sig[r] = sf.resSig;
         f.setException(sf.flags);
     }
 
     /** DC/DE register forms: ST(i) = ST(i) op ST0 (4: FSUBR, 5: FSUB, 6: FDIVR, 7: FDIV). */
     private static void arithStN(FpuState f, int op, int i) {
         SoftFloat sf = f.sf;
-        Float80 st0 = f.st(0), sti = f.st(i);
+        int r = f.top, p = f.phys(i);
+        int aSe = f.se[r], iSe = f.se[p];
+        long aSig = f.sig[r], iSig = f.sig[p];
         sf.flags = 0;
-        Float80 r = switch (op) {
-            case 0 -> sf.add(sti, st0);
-            case 1 -> sf.mul(sti, st0);
-            case 4 -> sf.sub(st0, sti);
-            case 5 -> sf.sub(sti, st0);
-            case 6 -> sf.div(st0, sti);
-            default -> sf.div(sti, st0);
-        };
-        f.setSt(i, r);
+        switch (op) {
+            case 0 -> sf.addSub(iSe, iSig, aSe, aSig, false);
+            case 1 -> sf.mul(iSe, iSig, aSe, aSig);
+            case 4 -> sf.addSub(aSe, aSig, iSe, iSig, true);
+            case 5 -> sf.addSub(iSe, iSig, aSe, aSig, true);
+            case 6 -> sf.div(aSe, aSig, iSe, iSig);
+            default -> sf.div(iSe, iSig, aSe, aSig);
+        }
+        f.se[p] = sf.resSe;
+        f.sig[p] = sf.resSig;
         f.setException(sf.flags);
     }
 
     private static final int[] FCOM_CC = {0x0100, 0x4000, 0x0000, 0x4500};
 
     private static void compare(FpuState f, Float80 b, boolean quiet) {
+        compare(f, b.se, b.sig, quiet);
+    }
+
+    /** FCOM family against ST(i). */
+    private static void compare(FpuState f, int i, boolean quiet) {
+        int p = f.phys(i);
+        compare(f, f.se[p], f.sig[p], quiet);
+    }
+
+    private static void compare(FpuState f, int bSe, long bSig, boolean quiet) {
         SoftFloat sf = f.sf;
         sf.flags = 0;
-        int r = sf.compare(f.st(0), b, quiet);
+        int r = sf.compare(f.se[f.top], f.sig[f.top], bSe, bSig, quiet);
         f.fpus = (f.fpus & ~0x4500) | FCOM_CC[r + 1];
         f.setException(sf.flags);
     }
 
-    private static void compareEflags(Cpu c, Float80 b, boolean quiet) {
+    /** FCOMI family against ST(i). */
+    private static void compareEflags(Cpu c, int i, boolean quiet) {
         FpuState f = c.fpu;
         SoftFloat sf = f.sf;
         sf.flags = 0;
-        int r = sf.compare(f.st(0), b, quiet);
+        int p = f.phys(i);
+        int r = sf.compare(f.se[f.top], f.sig[f.top], f.se[p], f.sig[p], quiet);
         int v = switch (r) {
             case SoftFloat.LESS -> Cpu.CF;
             case SoftFloat.EQUAL -> Cpu.ZF;
@@ -431,12 +469,14 @@ final class X87 {
     private static void fsqrt(FpuState f) {
         SoftFloat sf = f.sf;
         sf.flags = 0;
-        Float80 v = f.st(0);
-        if (v.sign()) {
+        int r = f.top;
+        if ((f.se[r] & 0x8000) != 0) {
             f.fpus &= ~0x4700;
             f.fpus |= 0x400;
         }
-        f.setSt(0, sf.sqrt(v));
+        sf.sqrt(f.se[r], f.sig[r]);
+        f.se[r] = sf.resSe;
+        f.sig[r] = sf.resSig;
         f.setException(sf.flags);
     }
 

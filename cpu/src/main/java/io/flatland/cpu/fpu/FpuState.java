@@ -62,6 +62,15 @@ public final class FpuState {
         sig[r] = v.sig;
     }
 
+    /** The physical register that is ST(i). */
+    public int phys(int i) { return (top + i) & 7; }
+
+    public void setSt(int i, int se, long sig) {
+        int r = (top + i) & 7;
+        this.se[r] = se & 0xFFFF;
+        this.sig[r] = sig;
+    }
+
     public void push() {
         top = (top - 1) & 7;
         emptyMask &= ~(1 << top);

@@ -217,7 +217,17 @@ public final class SoftFloat {
     }
 
     Float80 packX80(boolean sign, int exp, long hi, long lo, int p) {
-        if (hi == 0 && lo == 0) return sign ? Float80.NEG_ZERO : Float80.ZERO;
+        packTo(sign, exp, hi, lo, p);
+        return result();
+    }
+
+    /** {@link #packX80} into {@link #resSe}/{@link #resSig}. */
+    void packTo(boolean sign, int exp, long hi, long lo, int p) {
+        if (hi == 0 && lo == 0) {
+            resSe = sign ? 0x8000 : 0;
+            resSig = 0;
+            return;
+        }
         if (hi >= 0) {   // normalise
             int sh = hi != 0 ? Long.numberOfLeadingZeros(hi) : 64 + Long.numberOfLeadingZeros(lo);
             if (sh >= 64) {
@@ -232,8 +242,111 @@ public final class SoftFloat {
         int e = exp + Float80.BIAS;
         if (e >= Float80.EXP_MAX + 2) e = Float80.EXP_MAX + 1;     // keep int arithmetic sane
         if (e < -0x10000) e = -0x10000;
+        if (p == 64 && rc == RC_NEAREST && e > 0 && e < Float80.EXP_MAX - 1) {
+            // The common case, what round() does for it: a normal result at full precision
+            // rounded to nearest-even (the exponent leaves room for the carry).
+            if (lo != 0) {
+                flags |= PE;
+                if (lo < 0 && (lo != Float80.J || (hi & 1) != 0)) {
+                    hi++;
+                    if (hi == 0) {
+                        hi = Float80.J;
+                        e++;
+                    }
+                }
+            }
+            resSe = (sign ? 0x8000 : 0) | e;
+            resSig = hi;
+            return;
+        }
         round(sign, e, hi, lo, p, Float80.EXP_MAX);
-        return new Float80((sign ? 0x8000 : 0) | outE, outSig);
+        resSe = (sign ? 0x8000 : 0) | outE;
+        resSig = outSig;
+    }
+
+    // ---- the register-level interface: operands as sign-exponent word and significand ----
+
+    /**
+     * The result of the last register-level operation (sign-exponent word, significand). The
+     * x87 keeps its registers as such pairs; passing them without a Float80 keeps the
+     * arithmetic allocation-free. The Float80 methods wrap these.
+     */
+    public int resSe;
+    public long resSig;
+
+    Float80 result() { return new Float80(resSe, resSig); }
+
+    private void set(Float80 v) {
+        resSe = v.se;
+        resSig = v.sig;
+    }
+
+    /** Finite, non-zero and normalised: the operands the fast paths take. */
+    private static boolean normal(int se, long sig) {
+        int e = se & 0x7FFF;
+        return sig < 0 && e != 0 && e != Float80.EXP_MAX;
+    }
+
+    /** a + b, or a - b with {@code subtract}, into the result. */
+    public void addSub(int aSe, long aSig, int bSe, long bSig, boolean subtract) {
+        if (normal(aSe, aSig) && normal(bSe, bSig)) {
+            boolean aSign = (aSe & 0x8000) != 0, bSign = ((bSe & 0x8000) != 0) ^ subtract;
+            int ea = (aSe & 0x7FFF) - Float80.BIAS, eb = (bSe & 0x7FFF) - Float80.BIAS;
+            if (aSign == bSign) magAdd(aSign, ea, aSig, eb, bSig);
+            else magSub(aSign, ea, aSig, eb, bSig);
+            return;
+        }
+        set(addSub(new Float80(aSe, aSig), new Float80(bSe, bSig), subtract));
+    }
+
+    public void mul(int aSe, long aSig, int bSe, long bSig) {
+        if (normal(aSe, aSig) && normal(bSe, bSig)) {
+            int exp = (aSe & 0x7FFF) + (bSe & 0x7FFF) - 2 * Float80.BIAS + 1;
+            packTo(((aSe ^ bSe) & 0x8000) != 0, exp, unsignedMultiplyHigh(aSig, bSig), aSig * bSig, prec);
+            return;
+        }
+        set(mul(new Float80(aSe, aSig), new Float80(bSe, bSig)));
+    }
+
+    public void div(int aSe, long aSig, int bSe, long bSig) {
+        if (normal(aSe, aSig) && normal(bSe, bSig)) {
+            divNormal(((aSe ^ bSe) & 0x8000) != 0, (aSe & 0x7FFF) - Float80.BIAS, aSig, (bSe & 0x7FFF) - Float80.BIAS, bSig);
+            return;
+        }
+        set(div(new Float80(aSe, aSig), new Float80(bSe, bSig)));
+    }
+
+    public void sqrt(int se, long sig) {
+        if (normal(se, sig) && se < 0x8000) {
+            sqrtNormal(se - Float80.BIAS - 63, sig);
+            return;
+        }
+        set(sqrt(new Float80(se, sig)));
+    }
+
+    /** {@link #compare(Float80, Float80, boolean)} on register-level operands. */
+    public int compare(int aSe, long aSig, int bSe, long bSig, boolean quiet) {
+        if (normal(aSe, aSig) && normal(bSe, bSig)) {
+            boolean aSign = (aSe & 0x8000) != 0;
+            if (aSign != ((bSe & 0x8000) != 0)) return aSign ? LESS : GREATER;
+            int ea = aSe & 0x7FFF, eb = bSe & 0x7FFF;
+            int c = ea != eb ? Integer.compare(ea, eb) : Long.compareUnsigned(aSig, bSig);
+            if (c == 0) return EQUAL;
+            return (c > 0) != aSign ? GREATER : LESS;
+        }
+        return compare(new Float80(aSe, aSig), new Float80(bSe, bSig), quiet);
+    }
+
+    /** {@link #toF64(Float80)} of a register-level operand. */
+    public long toF64(int se, long sig) {
+        if (normal(se, sig)) {
+            int e = (se & 0x7FFF) - Float80.BIAS + 1023;
+            if (e < -2000) e = -2000;
+            if (e > 4000) e = 4000;
+            round((se & 0x8000) != 0, e, sig, 0, 53, 0x7FF);
+            return ((long) (se & 0x8000) << 48) | ((long) outE << 52) | ((outSig >>> 11) & 0xFFFFFFFFFFFFFL);
+        }
+        return toF64(new Float80(se, sig));
     }
 
     // ---- arithmetic ----
@@ -242,13 +355,18 @@ public final class SoftFloat {
 
     public Float80 sub(Float80 a, Float80 b) { return addSub(a, b, true); }
 
+
+
     private Float80 addSub(Float80 a, Float80 b, boolean subtract) {
         if (a.invalidEncoding() || b.invalidEncoding()) { flags |= IE; return Float80.DEFAULT_NAN; }
         Parts pa = unpack(a), pb = unpack(b);
         boolean bSign = pb.sign ^ subtract;
         if (pa.nan() || pb.nan()) return pickNan(pa, pb);
         if (pa.sign != bSign) {
-            if (pa.cls == NORMAL && pb.cls == NORMAL) return magSub(pa.sign, pa, pb);
+            if (pa.cls == NORMAL && pb.cls == NORMAL) {
+                magSub(pa.sign, pa.exp, pa.sig, pb.exp, pb.sig);
+                return result();
+            }
             if (pa.cls == ZERO && pb.cls == ZERO) return rc == RC_DOWN ? Float80.NEG_ZERO : Float80.ZERO;
             if (pa.cls == INF) {
                 if (pb.cls == INF) { flags |= IE; return Float80.DEFAULT_NAN; }
@@ -256,7 +374,10 @@ public final class SoftFloat {
             }
             if (pb.cls == INF) return bSign ? Float80.NEG_INF : Float80.INF;
         } else {
-            if (pa.cls == NORMAL && pb.cls == NORMAL) return magAdd(pa.sign, pa, pb);
+            if (pa.cls == NORMAL && pb.cls == NORMAL) {
+                magAdd(pa.sign, pa.exp, pa.sig, pb.exp, pb.sig);
+                return result();
+            }
             if (pa.cls == ZERO && pb.cls == ZERO) return pa.sign ? Float80.NEG_ZERO : Float80.ZERO;
             if (pa.cls == INF || pb.cls == INF) return pa.sign ? Float80.NEG_INF : Float80.INF;
         }
@@ -264,29 +385,41 @@ public final class SoftFloat {
         return packX80(bSign, pb.exp, pb.sig, 0);
     }
 
-    private Float80 magAdd(boolean sign, Parts a, Parts b) {
-        if (a.exp < b.exp) { Parts t = a; a = b; b = t; }
-        shiftRightJam(b.sig, 0, a.exp - b.exp);
+    /** |a| + |b| of normalised significands with unbiased exponents, into the result. */
+    private void magAdd(boolean sign, int aExp, long aSig, int bExp, long bSig) {
+        if (aExp < bExp) {
+            int te = aExp; aExp = bExp; bExp = te;
+            long ts = aSig; aSig = bSig; bSig = ts;
+        }
+        shiftRightJam(bSig, 0, aExp - bExp);
         long lo = rLo;
-        long hi = a.sig + rHi;
-        int exp = a.exp;
-        if (Long.compareUnsigned(hi, a.sig) < 0) {       // carry out of bit 63
+        long hi = aSig + rHi;
+        int exp = aExp;
+        if (Long.compareUnsigned(hi, aSig) < 0) {       // carry out of bit 63
             lo = (hi << 63) | (lo >>> 1) | (lo & 1);
             hi = (hi >>> 1) | Float80.J;
             exp++;
         }
-        return packX80(sign, exp, hi, lo);
+        packTo(sign, exp, hi, lo, prec);
     }
 
-    private Float80 magSub(boolean aSign, Parts a, Parts b) {
-        boolean sign = aSign;
-        int c = a.exp != b.exp ? Integer.compare(a.exp, b.exp) : Long.compareUnsigned(a.sig, b.sig);
-        if (c == 0) return rc == RC_DOWN ? Float80.NEG_ZERO : Float80.ZERO;
-        if (c < 0) { Parts t = a; a = b; b = t; sign = !sign; }
-        shiftRightJam(b.sig, 0, a.exp - b.exp);
+    /** |a| - |b| with a's sign, into the result. */
+    private void magSub(boolean sign, int aExp, long aSig, int bExp, long bSig) {
+        int c = aExp != bExp ? Integer.compare(aExp, bExp) : Long.compareUnsigned(aSig, bSig);
+        if (c == 0) {
+            resSe = rc == RC_DOWN ? 0x8000 : 0;
+            resSig = 0;
+            return;
+        }
+        if (c < 0) {
+            int te = aExp; aExp = bExp; bExp = te;
+            long ts = aSig; aSig = bSig; bSig = ts;
+            sign = !sign;
+        }
+        shiftRightJam(bSig, 0, aExp - bExp);
         long lo = -rLo;
-        long hi = a.sig - rHi - (rLo != 0 ? 1 : 0);
-        return packX80(sign, a.exp, hi, lo);
+        long hi = aSig - rHi - (rLo != 0 ? 1 : 0);
+        packTo(sign, aExp, hi, lo, prec);
     }
 
     public Float80 mul(Float80 a, Float80 b) {
@@ -316,9 +449,8 @@ public final class SoftFloat {
         Parts pa = unpack(a), pb = unpack(b);
         boolean sign = pa.sign ^ pb.sign;
         if (pa.cls == NORMAL && pb.cls == NORMAL) {
-            BigInteger n = unsigned(pa.sig).shiftLeft(128);
-            BigInteger[] qr = n.divideAndRemainder(unsigned(pb.sig));
-            return packBig(sign, pa.exp - pb.exp - 128, qr[0], qr[1].signum() != 0);
+            divNormal(sign, pa.exp, pa.sig, pb.exp, pb.sig);
+            return result();
         }
         if ((pa.cls == ZERO && pb.cls == ZERO) || (pa.cls == INF && pb.cls == INF)) {
             flags |= IE;
@@ -336,25 +468,6 @@ public final class SoftFloat {
         return v < 0 ? b.setBit(63) : b;
     }
 
-    /** Packs value v * 2^scale (v > 0), with a sticky bit for a non-zero remainder. */
-    private Float80 packBig(boolean sign, int scale, BigInteger v, boolean sticky) {
-        int len = v.bitLength();
-        long hi, lo;
-        if (len > 128) {
-            int sh = len - 128;
-            sticky |= v.getLowestSetBit() < sh;
-            v = v.shiftRight(sh);
-            scale += sh;
-        } else {
-            v = v.shiftLeft(128 - len);
-            scale -= 128 - len;
-        }
-        hi = v.shiftRight(64).longValue();
-        lo = v.longValue() | (sticky ? 1 : 0);
-        // leading bit is at position 127: value = hi:lo * 2^scale, exponent of bit 127 = scale + 127
-        return packX80(sign, scale + 127, hi, lo);
-    }
-
     public Float80 sqrt(Float80 a) {
         if (a.invalidEncoding()) { flags |= IE; return Float80.DEFAULT_NAN; }
         Parts p = unpack(a);
@@ -362,12 +475,124 @@ public final class SoftFloat {
         if (p.cls == ZERO) return a.sign() ? Float80.NEG_ZERO : Float80.ZERO;
         if (p.sign) { flags |= IE; return Float80.DEFAULT_NAN; }
         if (p.cls == INF) return Float80.INF;
-        int k = p.exp - 63;                   // value = sig * 2^k
-        int s = (k & 1) == 0 ? 192 : 193;     // k - s even
-        BigInteger n = unsigned(p.sig).shiftLeft(s);
-        BigInteger r = n.sqrt();
-        boolean sticky = !r.multiply(r).equals(n);
-        return packBig(false, (k - s) / 2, r, sticky);
+        sqrtNormal(p.exp - 63, p.sig);
+        return result();
+    }
+
+    /**
+     * sqrt(sig * 2^k) for a normalised sig. With N = sig * 2^t (t = 63 or 64, k - t even,
+     * so 2^126 <= N < 2^128) the root is r * 2^((k - t) / 2) plus a fraction, r =
+     * floor(sqrt(N)) a 64-bit integer with its top bit set. The fraction is never exactly
+     * one half (the root of an integer is an integer or irrational), so the remainder N - r^2
+     * decides everything rounding needs: above half when it exceeds r, inexact when non-zero.
+     */
+    private void sqrtNormal(int k, long sig) {
+        int t = (k & 1) == 0 ? 64 : 63;
+        long nHi = sig >>> (64 - t), nLo = sig << t;     // t = 64: the shift of sig by 64 is 0
+        if (t == 64) nLo = 0;
+        long r = rootEstimate(nHi, nLo);
+        // One Newton step, r' = (r + N / r) / 2, from the double estimate (53 good bits) lands
+        // within one of the root. Near 2^64 the quotient can reach 2^64: divide the part
+        // above r * 2^64 and count that 2^64 as a carry.
+        long carry = 0;
+        if (Long.compareUnsigned(nHi, r) >= 0) {
+            divide128(nHi - r, nLo, r);
+            carry = 1;
+        } else {
+            divide128(nHi, nLo, r);
+        }
+        long sum = r + quo;
+        if (Long.compareUnsigned(sum, r) < 0) carry++;
+        r = carry >= 2 ? -1L : sum >>> 1 | carry << 63;
+        long sqHi = unsignedMultiplyHigh(r, r), sqLo = r * r;
+        while (compare128(sqHi, sqLo, nHi, nLo) > 0) {            // r^2 > N: one too many
+            r--;
+            sqHi = unsignedMultiplyHigh(r, r);
+            sqLo = r * r;
+        }
+        while (r != -1L) {                                         // (r + 1)^2 <= N: one too few
+            long r1 = r + 1;
+            long h = unsignedMultiplyHigh(r1, r1), l = r1 * r1;
+            if (compare128(h, l, nHi, nLo) > 0) break;
+            r = r1;
+            sqHi = h;
+            sqLo = l;
+        }
+        long remLo = nLo - sqLo;
+        long remHi = nHi - sqHi - (Long.compareUnsigned(nLo, sqLo) < 0 ? 1 : 0);
+        boolean aboveHalf = remHi != 0 || Long.compareUnsigned(remLo, r) > 0;
+        long lo = (aboveHalf ? Float80.J : 0) | ((remHi | remLo) != 0 ? 1 : 0);
+        packTo(false, 63 + (k - t) / 2, r, lo, prec);
+    }
+
+    /** floor(sqrt(hi:lo)) to double precision, as an unsigned 64-bit value of at least 2^63. */
+    private static long rootEstimate(long hi, long lo) {
+        double n = unsignedToDouble(hi) * 0x1p64 + unsignedToDouble(lo);
+        double root = Math.sqrt(n);
+        if (root >= 0x1p64) return -1L;
+        return root >= 0x1p63 ? (long) (root - 0x1p63) | Long.MIN_VALUE : Long.MIN_VALUE;
+    }
+
+    private static double unsignedToDouble(long v) {
+        return v >= 0 ? (double) v : ((double) (v >>> 1 | (v & 1))) * 2.0;
+    }
+
+    private static int compare128(long aHi, long aLo, long bHi, long bLo) {
+        int c = Long.compareUnsigned(aHi, bHi);
+        return c != 0 ? c : Long.compareUnsigned(aLo, bLo);
+    }
+
+    /**
+     * Correctly rounded a / b of normalised significands: with A >= B the quotient has an
+     * integer bit (taken out first), then two 64-bit quotient digits of the fraction and a
+     * sticky bit for a non-zero remainder; more bits than any precision needs to round.
+     */
+    private void divNormal(boolean sign, int aExp, long A, int bExp, long B) {
+        boolean integerBit = Long.compareUnsigned(A, B) >= 0;
+        if (integerBit) A -= B;
+        divide128(A, 0, B);
+        long q1 = quo;
+        divide128(rem, 0, B);
+        long q2 = quo;
+        long sticky = rem != 0 ? 1 : 0;
+        if (integerBit) {
+            packTo(sign, aExp - bExp, Float80.J | q1 >>> 1, q1 << 63 | q2 >>> 1 | (q2 & 1) | sticky, prec);
+        } else {
+            packTo(sign, aExp - bExp - 1, q1, q2 | sticky, prec);
+        }
+    }
+
+    /** Output of {@link #divide128}. */
+    private long quo, rem;
+
+    /**
+     * Unsigned (uHi:uLo) / v for a normalised divisor (bit 63 set) and uHi < v, so the
+     * quotient fits 64 bits: long division in two 32-bit digits, each estimated from the
+     * divisor's top half and corrected at most twice (Knuth, TAOCP Vol. 2 §4.3.1, D3).
+     */
+    private void divide128(long uHi, long uLo, long v) {
+        final long b = 1L << 32, mask = b - 1;
+        long vHi = v >>> 32, vLo = v & mask;
+        long u1 = uLo >>> 32, u0 = uLo & mask;
+        long q1 = Long.divideUnsigned(uHi, vHi);
+        long rhat = uHi - q1 * vHi;
+        while (Long.compareUnsigned(q1, b) >= 0
+                || Long.compareUnsigned(q1 * vLo, (rhat << 32) | u1) > 0) {
+            q1--;
+            rhat += vHi;
+            if (Long.compareUnsigned(rhat, b) >= 0) break;
+        }
+        long u21 = (uHi << 32 | u1) - q1 * v;
+        long q0 = Long.divideUnsigned(u21, vHi);
+        rhat = u21 - q0 * vHi;
+        while (Long.compareUnsigned(q0, b) >= 0
+                || Long.compareUnsigned(q0 * vLo, (rhat << 32) | u0) > 0) {
+            q0--;
+            rhat += vHi;
+            if (Long.compareUnsigned(rhat, b) >= 0) break;
+        }
+        quo = q1 << 32 | q0;
+        rem = (u21 << 32 | u0) - q0 * v;
     }
 
     /** FRNDINT: round to an integer in the current RC, then to the current precision. */
@@ -437,10 +662,15 @@ public final class SoftFloat {
 
     /** Integer to extended, rounded at precision {@code p} (64 for exact FILD). */
     public Float80 fromLong(long v, int p) {
-        if (v == 0) return Float80.ZERO;
+        fromLongTo(v, p);
+        return result();
+    }
+
+    /** {@link #fromLong} into the result. */
+    public void fromLongTo(long v, int p) {
         boolean sign = v < 0;
         long m = sign ? -v : v;                  // Long.MIN_VALUE stays 2^63 unsigned
-        return packX80(sign, 63, m, 0, p);
+        packTo(sign, 63, m, 0, p);
     }
 
     /** Result of a conversion to integer: the value, or {@code indefinite} after IE. */
@@ -495,6 +725,22 @@ public final class SoftFloat {
     }
 
     public Float80 fromF64(long v) {
+        fromF64To(v);
+        return result();
+    }
+
+    /** {@link #fromF64} into the result. */
+    public void fromF64To(long v) {
+        int e = (int) ((v >>> 52) & 0x7FF);
+        if (e != 0 && e != 0x7FF) {
+            packTo(v < 0, e - 1023, ((v & 0xFFFFFFFFFFFFFL) | 0x10000000000000L) << 11, 0, prec);
+            return;
+        }
+        set(fromF64Special(v));
+    }
+
+    /** Infinities, NaNs, zeros and denormals of {@link #fromF64To}. */
+    private Float80 fromF64Special(long v) {
         boolean sign = v < 0;
         int e = (int) ((v >>> 52) & 0x7FF);
         long f = v & 0xFFFFFFFFFFFFFL;
@@ -503,11 +749,8 @@ public final class SoftFloat {
             Parts p = new Parts((f & 0x8000000000000L) != 0 ? QNAN : SNAN, sign, 0, f << 11);
             return returnNan(p);
         }
-        if (e == 0) {
-            if (f == 0) return sign ? Float80.NEG_ZERO : Float80.ZERO;
-            return packX80(sign, -1022 - 52 + 63, f, 0);
-        }
-        return packX80(sign, e - 1023, (f | 0x10000000000000L) << 11, 0);
+        if (f == 0) return sign ? Float80.NEG_ZERO : Float80.ZERO;
+        return packX80(sign, -1022 - 52 + 63, f, 0);             // a denormal double
     }
 
     public int toF32(Float80 a) {

@@ -212,4 +212,111 @@ class SoftFloatTest {
         assertEquals(4, s.quotient);
         assertEquals(Float80.ONE, s.modrem(f(0x4001, 0xA000000000000000L), two, false));  // 2.5 -> 2
     }
+
+    /**
+     * Division and square root against exact arithmetic: the quotient or root computed with
+     * BigInteger to 130 bits plus a sticky bit, rounded by the same packX80, on random and
+     * edge significands (all ones, 2^63, 2^63 + 1), over every rounding and precision
+     * control and exponents that overflow, underflow and stay normal.
+     */
+    @Test
+    void divisionAndSquareRootMatchExactArithmetic() {
+        java.util.Random rnd = new java.util.Random(80);
+        long[] edges = {J, J | 1, -1L, -2L, 0xC000000000000000L, 0xB504F333F9DE6484L, 0xFFFFFFFF00000000L, J | 0xFFFFFFFFL};
+        int[] precs = {24, 53, 64};
+        for (int i = 0; i < 20000; i++) {
+            long sa = i % 4 == 0 ? edges[rnd.nextInt(edges.length)] : rnd.nextLong() | J;
+            long sb = i % 3 == 0 ? edges[rnd.nextInt(edges.length)] : rnd.nextLong() | J;
+            int ea = i % 50 == 0 ? rnd.nextInt(0x7FFE) + 1 : 0x3FFF + rnd.nextInt(200) - 100;
+            int eb = i % 50 == 1 ? rnd.nextInt(0x7FFE) + 1 : 0x3FFF + rnd.nextInt(200) - 100;
+            Float80 a = f((rnd.nextBoolean() ? 0x8000 : 0) | ea, sa), b = f((rnd.nextBoolean() ? 0x8000 : 0) | eb, sb);
+            int rc = rnd.nextInt(4), prec = precs[rnd.nextInt(3)];
+            SoftFloat fast = sf(rc, prec), exact = sf(rc, prec);
+            assertEquals(exactQuotient(exact, a, b), fast.div(a, b), () -> a + " / " + b + " rc " + rc + " pc " + prec);
+            assertEquals(exact.flags, fast.flags, () -> "flags of " + a + " / " + b);
+            Float80 p = a.abs();
+            fast = sf(rc, prec);
+            exact = sf(rc, prec);
+            assertEquals(exactRoot(exact, p), fast.sqrt(p), () -> "sqrt " + p + " rc " + rc + " pc " + prec);
+            assertEquals(exact.flags, fast.flags, () -> "flags of sqrt " + p);
+        }
+    }
+
+    private static java.math.BigInteger big(long v) {
+        return new java.math.BigInteger(Long.toUnsignedString(v));
+    }
+
+    /** v * 2^scale with a sticky bit, v's top 128 bits kept, rounded by packX80. */
+    private static Float80 pack(SoftFloat s, boolean sign, int scale, java.math.BigInteger v, boolean sticky) {
+        int sh = v.bitLength() - 128;
+        if (sh > 0) {
+            sticky |= v.getLowestSetBit() < sh;
+            v = v.shiftRight(sh);
+        } else {
+            v = v.shiftLeft(-sh);
+        }
+        long hi = v.shiftRight(64).longValue(), lo = v.longValue() | (sticky ? 1 : 0);
+        return s.packX80(sign, scale + sh + 127, hi, lo);
+    }
+
+    private static Float80 exactQuotient(SoftFloat s, Float80 a, Float80 b) {
+        java.math.BigInteger[] qr = big(a.sig).shiftLeft(130).divideAndRemainder(big(b.sig));
+        return pack(s, a.sign() ^ b.sign(), a.exp() - b.exp() - 130, qr[0], qr[1].signum() != 0);
+    }
+
+    private static Float80 exactRoot(SoftFloat s, Float80 a) {
+        int k = a.exp() - Float80.BIAS - 63;           // a = sig * 2^k
+        int t = (k & 1) == 0 ? 196 : 197;
+        java.math.BigInteger n = big(a.sig).shiftLeft(t), r = n.sqrt();
+        return pack(s, false, (k - t) / 2, r, !r.multiply(r).equals(n));
+    }
+
+    /**
+     * Addition, subtraction and multiplication of normal operands at 64 bits, rounded to
+     * nearest-even, against exact BigInteger arithmetic with its own rounding (the path
+     * these take most often has a shortcut of its own in SoftFloat).
+     */
+    @Test
+    void nearestEvenAtSixtyFourBitsMatchesExactArithmetic() {
+        java.util.Random rnd = new java.util.Random(64);
+        for (int i = 0; i < 20000; i++) {
+            long sa = rnd.nextLong() | J, sb = rnd.nextLong() | J;
+            if (i % 4 == 0) sb = sa ^ (rnd.nextLong() & 0xFF);          // near cancellation
+            if (i % 7 == 0) sb = J | (1L << rnd.nextInt(63));             // ties and carries
+            int ea = 0x3FFF + rnd.nextInt(140) - 70, eb = 0x3FFF + rnd.nextInt(140) - 70;
+            Float80 a = f((rnd.nextBoolean() ? 0x8000 : 0) | ea, sa), b = f((rnd.nextBoolean() ? 0x8000 : 0) | eb, sb);
+            java.math.BigInteger x = signed(a).shiftLeft(ea - 0x3F00), y = signed(b).shiftLeft(eb - 0x3F00);
+            int scale = -2 * 0x3F00 + 2 * 0x3FFF + 2 * 63;                // of x * y; x + y: half of it
+            SoftFloat s = sf(RC_NEAREST, 64);
+            assertEquals(nearest(x.add(y), scale / 2), s.add(a, b), () -> a + " + " + b);
+            assertEquals(nearest(x.subtract(y), scale / 2), s.sub(a, b), () -> a + " - " + b);
+            assertEquals(nearest(x.multiply(y), scale), s.mul(a, b), () -> a + " * " + b);
+        }
+    }
+
+    /** The value of a normal a as an integer: significand times 2^(exponent - 0x3F00), signed. */
+    private static java.math.BigInteger signed(Float80 a) {
+        java.math.BigInteger m = big(a.sig);
+        return a.sign() ? m.negate() : m;
+    }
+
+    /** v * 2^-scale rounded to 64 bits, nearest-even, as an extended value (normal range). */
+    private static Float80 nearest(java.math.BigInteger v, int scale) {
+        if (v.signum() == 0) return Float80.ZERO;
+        boolean neg = v.signum() < 0;
+        java.math.BigInteger m = v.abs();
+        int drop = m.bitLength() - 64;
+        java.math.BigInteger q = drop > 0 ? m.shiftRight(drop) : m.shiftLeft(-drop);
+        if (drop > 0) {
+            java.math.BigInteger rest = m.subtract(q.shiftLeft(drop)), half = java.math.BigInteger.ONE.shiftLeft(drop - 1);
+            int c = rest.compareTo(half);
+            if (c > 0 || (c == 0 && q.testBit(0))) q = q.add(java.math.BigInteger.ONE);
+            if (q.bitLength() > 64) {
+                q = q.shiftRight(1);
+                drop++;
+            }
+        }
+        int exp = drop + 63 - scale + 0x3FFF;
+        return f((neg ? 0x8000 : 0) | exp, q.longValue());
+    }
 }
