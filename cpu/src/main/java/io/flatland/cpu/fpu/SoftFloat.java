@@ -287,6 +287,8 @@ public final class SoftFloat {
         return sig < 0 && e != 0 && e != Float80.EXP_MAX;
     }
 
+    private static boolean zero(int se, long sig) { return (se & 0x7FFF) == 0 && sig == 0; }
+
     /** a + b, or a - b with {@code subtract}, into the result. */
     public void addSub(int aSe, long aSig, int bSe, long bSig, boolean subtract) {
         if (normal(aSe, aSig) && normal(bSe, bSig)) {
@@ -296,7 +298,16 @@ public final class SoftFloat {
             else magSub(aSign, ea, aSig, eb, bSig);
             return;
         }
-        set(addSub(new Float80(aSe, aSig), new Float80(bSe, bSig), subtract));
+        // A zero and a normal operand (accumulators start at zero): the normal one, rounded.
+        if (normal(aSe, aSig) && zero(bSe, bSig)) {
+            packTo((aSe & 0x8000) != 0, (aSe & 0x7FFF) - Float80.BIAS, aSig, 0, prec);
+            return;
+        }
+        if (zero(aSe, aSig) && normal(bSe, bSig)) {
+            packTo(((bSe & 0x8000) != 0) ^ subtract, (bSe & 0x7FFF) - Float80.BIAS, bSig, 0, prec);
+            return;
+        }
+        set(addSubSpecial(new Float80(aSe, aSig), new Float80(bSe, bSig), subtract));
     }
 
     public void mul(int aSe, long aSig, int bSe, long bSig) {
@@ -305,7 +316,12 @@ public final class SoftFloat {
             packTo(((aSe ^ bSe) & 0x8000) != 0, exp, unsignedMultiplyHigh(aSig, bSig), aSig * bSig, prec);
             return;
         }
-        set(mul(new Float80(aSe, aSig), new Float80(bSe, bSig)));
+        if ((normal(aSe, aSig) || zero(aSe, aSig)) && (normal(bSe, bSig) || zero(bSe, bSig))) {
+            resSe = (aSe ^ bSe) & 0x8000;       // a zero operand: a signed zero
+            resSig = 0;
+            return;
+        }
+        set(mulSpecial(new Float80(aSe, aSig), new Float80(bSe, bSig)));
     }
 
     public void div(int aSe, long aSig, int bSe, long bSig) {
@@ -313,7 +329,7 @@ public final class SoftFloat {
             divNormal(((aSe ^ bSe) & 0x8000) != 0, (aSe & 0x7FFF) - Float80.BIAS, aSig, (bSe & 0x7FFF) - Float80.BIAS, bSig);
             return;
         }
-        set(div(new Float80(aSe, aSig), new Float80(bSe, bSig)));
+        set(divSpecial(new Float80(aSe, aSig), new Float80(bSe, bSig)));
     }
 
     public void sqrt(int se, long sig) {
@@ -321,7 +337,7 @@ public final class SoftFloat {
             sqrtNormal(se - Float80.BIAS - 63, sig);
             return;
         }
-        set(sqrt(new Float80(se, sig)));
+        set(sqrtSpecial(new Float80(se, sig)));
     }
 
     /** {@link #compare(Float80, Float80, boolean)} on register-level operands. */
@@ -334,7 +350,7 @@ public final class SoftFloat {
             if (c == 0) return EQUAL;
             return (c > 0) != aSign ? GREATER : LESS;
         }
-        return compare(new Float80(aSe, aSig), new Float80(bSe, bSig), quiet);
+        return compareSpecial(new Float80(aSe, aSig), new Float80(bSe, bSig), quiet);
     }
 
     /** {@link #toF64(Float80)} of a register-level operand. */
@@ -351,13 +367,40 @@ public final class SoftFloat {
 
     // ---- arithmetic ----
 
-    public Float80 add(Float80 a, Float80 b) { return addSub(a, b, false); }
+    public Float80 add(Float80 a, Float80 b) {
+        addSub(a.se, a.sig, b.se, b.sig, false);
+        return result();
+    }
 
-    public Float80 sub(Float80 a, Float80 b) { return addSub(a, b, true); }
+    public Float80 sub(Float80 a, Float80 b) {
+        addSub(a.se, a.sig, b.se, b.sig, true);
+        return result();
+    }
+
+    public Float80 mul(Float80 a, Float80 b) {
+        mul(a.se, a.sig, b.se, b.sig);
+        return result();
+    }
+
+    public Float80 div(Float80 a, Float80 b) {
+        div(a.se, a.sig, b.se, b.sig);
+        return result();
+    }
+
+    public Float80 sqrt(Float80 a) {
+        sqrt(a.se, a.sig);
+        return result();
+    }
+
+    public int compare(Float80 a, Float80 b, boolean quiet) {
+        return compare(a.se, a.sig, b.se, b.sig, quiet);
+    }
+
+    // ---- operands the fast paths leave: zeros, infinities, NaNs, denormals, invalid encodings ----
 
 
 
-    private Float80 addSub(Float80 a, Float80 b, boolean subtract) {
+    private Float80 addSubSpecial(Float80 a, Float80 b, boolean subtract) {
         if (a.invalidEncoding() || b.invalidEncoding()) { flags |= IE; return Float80.DEFAULT_NAN; }
         Parts pa = unpack(a), pb = unpack(b);
         boolean bSign = pb.sign ^ subtract;
@@ -422,7 +465,7 @@ public final class SoftFloat {
         packTo(sign, aExp, hi, lo, prec);
     }
 
-    public Float80 mul(Float80 a, Float80 b) {
+    private Float80 mulSpecial(Float80 a, Float80 b) {
         if (a.invalidEncoding() || b.invalidEncoding()) { flags |= IE; return Float80.DEFAULT_NAN; }
         Parts pa = unpack(a), pb = unpack(b);
         boolean sign = pa.sign ^ pb.sign;
@@ -444,7 +487,7 @@ public final class SoftFloat {
         return Math.multiplyHigh(x, y) + ((x >> 63) & y) + ((y >> 63) & x);
     }
 
-    public Float80 div(Float80 a, Float80 b) {
+    private Float80 divSpecial(Float80 a, Float80 b) {
         if (a.invalidEncoding() || b.invalidEncoding()) { flags |= IE; return Float80.DEFAULT_NAN; }
         Parts pa = unpack(a), pb = unpack(b);
         boolean sign = pa.sign ^ pb.sign;
@@ -468,7 +511,7 @@ public final class SoftFloat {
         return v < 0 ? b.setBit(63) : b;
     }
 
-    public Float80 sqrt(Float80 a) {
+    private Float80 sqrtSpecial(Float80 a) {
         if (a.invalidEncoding()) { flags |= IE; return Float80.DEFAULT_NAN; }
         Parts p = unpack(a);
         if (p.nan()) return returnNan(p);
@@ -798,7 +841,7 @@ public final class SoftFloat {
     public static final int LESS = -1, EQUAL = 0, GREATER = 1, UNORDERED = 2;
 
     /** FCOM (quiet=false: any NaN raises IE) and FUCOM (quiet: only SNaN raises IE). */
-    public int compare(Float80 a, Float80 b, boolean quiet) {
+    private int compareSpecial(Float80 a, Float80 b, boolean quiet) {
         if (a.invalidEncoding() || b.invalidEncoding()) { flags |= IE; return UNORDERED; }
         Parts pa = unpack(a), pb = unpack(b);
         if (pa.nan() || pb.nan()) {
