@@ -84,28 +84,28 @@ public final class Decoder {
                 case 0x66 -> o32 = !code32;
                 case 0x67 -> a32 = !code32;
                 case 0xF0 -> in.lock = true;
-                case 0xF2, 0xF3 -> in.rep = b;
+                case 0xF2, 0xF3 -> in.rep = (short) b;
                 default -> { }
             }
         }
         int opcode = b;
         if (b == 0x0F) opcode = 0x100 | f.next();
-        in.opcode = opcode;
+        in.opcode = (short) opcode;
         in.o32 = o32;
         in.a32 = a32;
         int e = ENTRY[opcode];
         int op = OpcodeTable.op(e);
-        in.sub = OpcodeTable.sub(e);
-        in.size = (e & BYTE) != 0 ? 1 : (e & W16) != 0 ? 2 : o32 ? 4 : 2;
+        in.sub = (short) OpcodeTable.sub(e);
+        in.size = (byte) ((e & BYTE) != 0 ? 1 : (e & W16) != 0 ? 2 : o32 ? 4 : 2);
         boolean lockable = (e & LOCKABLE) != 0;
         int immForm = OpcodeTable.imm(e);
 
         if ((e & MODRM) != 0) {
             int m = f.next();
             in.hasModrm = true;
-            in.mod = m >>> 6;
-            in.reg = (m >>> 3) & 7;
-            in.rm = m & 7;
+            in.mod = (byte) (m >>> 6);
+            in.reg = (byte) ((m >>> 3) & 7);
+            in.rm = (byte) (m & 7);
             if (opcode >= 0x120 && opcode <= 0x123) {
                 in.mem = false;    // MOV CRn/DRn: mod is ignored, operand is always a register
             } else if (in.mod == 3) {
@@ -113,15 +113,15 @@ public final class Decoder {
             } else {
                 in.mem = true;
                 if (a32) modrm32(f, in); else modrm16(in, f);
-                if (!in.segOverride) in.seg = defaultSeg(in);
+                if (!in.segOverride) in.seg = (byte) defaultSeg(in);
             }
             // Resolve opcode groups by ModRM.reg.
             int r = in.reg;
             switch (op) {
-                case G1 -> { op = ALU_EI; in.sub = r; lockable = r != 7; }
+                case G1 -> { op = ALU_EI; in.sub = (short) r; lockable = r != 7; }
                 case G2 -> {
                     int count = in.sub;
-                    in.sub = r;
+                    in.sub = (short) r;
                     if (count == 2) op = SHIFT_CL;
                     else { op = SHIFT; if (count == 1) in.imm = 1; }
                     if (count != 0) immForm = I_NONE;
@@ -165,7 +165,7 @@ public final class Decoder {
                     }
                     if (r == 4 || r == 6) in.size = 2;
                 }
-                case G8 -> { op = r >= 4 ? BT_EI : UD; in.sub = r - 4; lockable = r > 4; }
+                case G8 -> { op = r >= 4 ? BT_EI : UD; in.sub = (short) (r - 4); lockable = r > 4; }
                 case G9 -> { op = r == 1 && in.mem ? CMPXCHG8B : UD; lockable = true; }
                 case G8F -> op = r == 0 ? POP_E : UD;
                 case GC6 -> op = r == 0 ? MOV_EI : UD;
@@ -192,8 +192,8 @@ public final class Decoder {
             default -> { }
         }
         if (in.lock && (!lockable || !in.mem)) op = UD;
-        in.op = op;
-        in.len = f.pos;
+        in.op = (short) op;
+        in.len = (byte) f.pos;
         in.handler = FastForms.handlerFor(in, Exec.handler(op));
         f.cpu = null;
     }
@@ -222,8 +222,8 @@ public final class Decoder {
             in.disp = imm16(f);
             return;
         }
-        in.base = BASE16[in.rm];
-        in.index = INDEX16[in.rm];
+        in.base = (byte) BASE16[in.rm];
+        in.index = (byte) INDEX16[in.rm];
         if (in.base == -1) { in.base = in.index; in.index = -1; }
         if (in.mod == 1) in.disp = (byte) f.next();
         else if (in.mod == 2) in.disp = (short) imm16(f);
@@ -234,21 +234,21 @@ public final class Decoder {
         int rm = in.rm;
         if (rm == 4) {
             int sib = f.next();
-            in.scale = sib >>> 6;
+            in.scale = (byte) (sib >>> 6);
             int idx = (sib >>> 3) & 7;
-            in.index = idx == 4 ? -1 : idx;
+            in.index = (byte) (idx == 4 ? -1 : idx);
             int base = sib & 7;
             if (base == 5 && in.mod == 0) {
                 in.base = -1;
                 in.disp = imm32(f);
                 return;
             }
-            in.base = base;
+            in.base = (byte) base;
         } else if (rm == 5 && in.mod == 0) {
             in.disp = imm32(f);
             return;
         } else {
-            in.base = rm;
+            in.base = (byte) rm;
         }
         if (in.mod == 1) in.disp = (byte) f.next();
         else if (in.mod == 2) in.disp = imm32(f);
