@@ -765,10 +765,13 @@ final class Emit {
                     load(EXIT_EIP);
                     mv.visitFieldInsn(PUTFIELD, CPU, "eip", "I");
                 }
+                mv.visitVarInsn(ALOAD, 0);
+                cpu();
+                load(ROOM);
                 load(DONE);
                 load(EXIT_N);
                 mv.visitInsn(IADD);
-                mv.visitInsn(IRETURN);
+                chainAndReturn();
             } else {
                 pushInt(id);
                 store(TMP);
@@ -779,6 +782,9 @@ final class Emit {
         mv.visitLabel(exitTail);
         mv.visitVarInsn(ALOAD, 0);
         cpu();
+        load(ROOM);
+        mv.visitVarInsn(ALOAD, 0);
+        cpu();
         load(TMP);
         pushLocals();
         load(EXIT_EIP);
@@ -786,6 +792,12 @@ final class Emit {
         load(EXIT_N);
         mv.visitInsn(IADD);
         mv.visitMethodInsn(INVOKEVIRTUAL, Translator.BLOCK, "exited", "(" + C + "IIIIIIIIIIIIIII)I", false);
+        chainAndReturn();
+    }
+
+    /** With this, the Cpu, the room and the instructions retired on the stack: return this.chain(...). */
+    private void chainAndReturn() {
+        mv.visitMethodInsn(INVOKEVIRTUAL, Translator.BLOCK, "chain", "(" + C + "II)I", false);
         mv.visitInsn(IRETURN);
     }
 

@@ -15,7 +15,8 @@ class LockstepTest {
 
     @Test
     void randomProgramsExecFallbackOnly() {
-        runSeeds(false, 0);
+        Lockstep ls = runSeeds(false, 0);
+        assertTrue(ls.chainedRuns > 0, "regions ran one after another without the dispatcher");
     }
 
     @Test
@@ -28,6 +29,7 @@ class LockstepTest {
     void randomProgramsGrowingRegions() {
         Lockstep ls = runSeeds(true, 5000, 2);
         assertTrue(ls.regionsGrown >= SEEDS / 4, "regions grew: " + ls.regionsGrown);
+        assertTrue(ls.chainedRuns > 0, "regions ran one after another without the dispatcher");
     }
 
     /** Translations that land late, as from the background thread, after their code ran or changed: still no divergence. */
@@ -71,7 +73,7 @@ class LockstepTest {
             });
         }
         System.out.println("lockstep " + (handWritten ? "emitters" : "exec-only") + ": " + SEEDS + " programs, "
-                + ls.blockChecks + " block boundaries compared, " + ls.translated + " blocks translated, " + ls.blocksRun + " run, "
+                + ls.blockChecks + " block boundaries compared, " + ls.translated + " blocks translated, " + ls.blocksRun + " run (" + ls.chainedRuns + " chained), "
                 + ls.regionsGrown + " regions grown");
         assertTrue(ls.blockChecks > SEEDS, "translated blocks actually ran");
         return ls;
