@@ -15,7 +15,7 @@ import io.flatland.cpu.fpu.Transcendental;
  * raise #NM (SDM Vol. 3A §2.5). FISTTP (SSE3) is executed as QEMU 7.2 does, whatever CPUID
  * says. Undefined register forms raise #UD.
  */
-final class X87 {
+public final class X87 {
     private X87() { }
 
     static final int MF = 16;
@@ -40,305 +40,333 @@ final class X87 {
     static final int CR0_NE = 1 << 5;
 
     static void esc(Cpu c, Insn in) {
+        if (in.mem) escMemory(c, in, Operands.ea(c, in), c.eip);
+        else escRegister(c, in, c.eip);
+    }
+
+    /**
+     * Whether the ESC instruction {@code in} touches only the FPU's state and memory: no
+     * general register, no EFLAGS (FNSTSW AX, FCOMI and kin, FCMOVcc do). Translated code
+     * calls {@link #escMemory}/{@link #escRegister} for these without writing its registers back.
+     */
+    public static boolean fpuOnly(Insn in) {
+        if (in.mem) return true;
+        int op = (in.sub & 7) << 3 | in.reg;
+        return switch (op) {
+            case 0x3c, 0x1d, 0x1e, 0x3d, 0x3e, 0x10, 0x11, 0x12, 0x13, 0x18, 0x19, 0x1a, 0x1b -> false;
+            default -> true;
+        };
+    }
+
+    /** A memory form at offset {@code off} of its segment, for the instruction at {@code eip} (FPU IP). */
+    public static void escMemory(Cpu c, Insn in, int off, int eip) {
         if ((c.mmu.cr0() & (Exec.CR0_EM | Exec.CR0_TS)) != 0) throw c.fault(Exec.NM, -1);
         FpuState f = c.fpu;
         int op = (in.sub & 7) << 3 | in.reg;
         boolean updateIp = true;
-        if (in.mem) {
-            int off = Operands.ea(c, in);
-            boolean updateDp = true;
-            switch (op) {
-                case 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07,
-                     0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17,
-                     0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27,
-                     0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37 -> {
-                    SoftFloat sf = f.sf;
-                    switch (op >> 4) {
-                        case 0 -> {
-                            int v = Operands.read(c, in.seg, off, 4);
-                            sf.flags = 0;
-                            Float80 t = sf.fromF32(v);
-                            sf.resSe = t.se;
-                            sf.resSig = t.sig;
-                            f.setException(sf.flags);
-                        }
-                        case 1 -> sf.fromLongTo(Operands.read(c, in.seg, off, 4), sf.prec);
-                        case 2 -> {
-                            long v = read64(c, in.seg, off);
-                            sf.flags = 0;
-                            sf.fromF64To(v);
-                            f.setException(sf.flags);
-                        }
-                        default -> sf.fromLongTo((short) Operands.read(c, in.seg, off, 2), sf.prec);
+        boolean updateDp = true;
+        switch (op) {
+            case 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07,
+                 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17,
+                 0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27,
+                 0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37 -> {
+                SoftFloat sf = f.sf;
+                switch (op >> 4) {
+                    case 0 -> {
+                        int v = Operands.read(c, in.seg, off, 4);
+                        sf.flags = 0;
+                        Float80 t = sf.fromF32(v);
+                        sf.resSe = t.se;
+                        sf.resSig = t.sig;
+                        f.setException(sf.flags);
                     }
-                    arithSt0(f, op & 7, sf.resSe, sf.resSig);
-                    if ((op & 7) == 3) f.pop();
-                }
-                case 0x08, 0x18, 0x28, 0x38 -> {               // FLD m32fp / FILD m32 / FLD m64fp / FILD m16
-                    SoftFloat sf = f.sf;
-                    Float80 v;
-                    switch (op >> 4) {
-                        case 0 -> {
-                            int x = Operands.read(c, in.seg, off, 4);
-                            sf.flags = 0;
-                            v = sf.fromF32(x);
-                            pushValue(f, v);
-                            f.setException(sf.flags);
-                        }
-                        case 1 -> {
-                            sf.fromLongTo(Operands.read(c, in.seg, off, 4), 64);
-                            pushValue(f, sf.resSe, sf.resSig);
-                        }
-                        case 2 -> {
-                            long x = read64(c, in.seg, off);
-                            sf.flags = 0;
-                            sf.fromF64To(x);
-                            pushValue(f, sf.resSe, sf.resSig);
-                            f.setException(sf.flags);
-                        }
-                        default -> pushValue(f, sf.fromLong((short) Operands.read(c, in.seg, off, 2), 64));
+                    case 1 -> sf.fromLongTo(Operands.read(c, in.seg, off, 4), sf.prec);
+                    case 2 -> {
+                        long v = read64(c, in.seg, off);
+                        sf.flags = 0;
+                        sf.fromF64To(v);
+                        f.setException(sf.flags);
                     }
+                    default -> sf.fromLongTo((short) Operands.read(c, in.seg, off, 2), sf.prec);
                 }
-                case 0x19, 0x29, 0x39 -> {                     // FISTTP m32 / m64 / m16
-                    storeInt(c, in, off, op == 0x19 ? 32 : op == 0x29 ? 64 : 16, true);
-                    f.pop();
-                }
-                case 0x0a, 0x0b, 0x1a, 0x1b, 0x2a, 0x2b, 0x3a, 0x3b -> {
-                    switch (op >> 4) {
-                        case 0 -> {
-                            int lin = writable(c, in.seg, off, 4);
-                            SoftFloat sf = f.sf;
-                            sf.flags = 0;
-                            int v = sf.toF32(f.st(0));
-                            f.setException(sf.flags);
-                            c.writeLin32(lin, v);
-                        }
-                        case 1 -> storeInt(c, in, off, 32, false);
-                        case 2 -> {
-                            int lin = writable(c, in.seg, off, 8);
-                            SoftFloat sf = f.sf;
-                            sf.flags = 0;
-                            int r = f.top;
-                            long v = sf.toF64(f.se[r], f.sig[r]);
-                            f.setException(sf.flags);
-                            c.writeLin32(lin, (int) v);
-                            c.writeLin32(lin + 4, (int) (v >>> 32));
-                        }
-                        default -> storeInt(c, in, off, 16, false);
+                arithSt0(f, op & 7, sf.resSe, sf.resSig);
+                if ((op & 7) == 3) f.pop();
+            }
+            case 0x08, 0x18, 0x28, 0x38 -> {               // FLD m32fp / FILD m32 / FLD m64fp / FILD m16
+                SoftFloat sf = f.sf;
+                Float80 v;
+                switch (op >> 4) {
+                    case 0 -> {
+                        int x = Operands.read(c, in.seg, off, 4);
+                        sf.flags = 0;
+                        v = sf.fromF32(x);
+                        pushValue(f, v);
+                        f.setException(sf.flags);
                     }
-                    if ((op & 7) == 3) f.pop();
+                    case 1 -> {
+                        sf.fromLongTo(Operands.read(c, in.seg, off, 4), 64);
+                        pushValue(f, sf.resSe, sf.resSig);
+                    }
+                    case 2 -> {
+                        long x = read64(c, in.seg, off);
+                        sf.flags = 0;
+                        sf.fromF64To(x);
+                        pushValue(f, sf.resSe, sf.resSig);
+                        f.setException(sf.flags);
+                    }
+                    default -> pushValue(f, sf.fromLong((short) Operands.read(c, in.seg, off, 2), 64));
                 }
-                case 0x0c -> {                                 // FLDENV
-                    loadEnv(c, in, off);
-                    updateIp = updateDp = false;
+            }
+            case 0x19, 0x29, 0x39 -> {                     // FISTTP m32 / m64 / m16
+                storeInt(c, in, off, op == 0x19 ? 32 : op == 0x29 ? 64 : 16, true);
+                f.pop();
+            }
+            case 0x0a, 0x0b, 0x1a, 0x1b, 0x2a, 0x2b, 0x3a, 0x3b -> {
+                switch (op >> 4) {
+                    case 0 -> {
+                        int lin = writable(c, in.seg, off, 4);
+                        SoftFloat sf = f.sf;
+                        sf.flags = 0;
+                        int v = sf.toF32(f.st(0));
+                        f.setException(sf.flags);
+                        c.writeLin32(lin, v);
+                    }
+                    case 1 -> storeInt(c, in, off, 32, false);
+                    case 2 -> {
+                        int lin = writable(c, in.seg, off, 8);
+                        SoftFloat sf = f.sf;
+                        sf.flags = 0;
+                        int r = f.top;
+                        long v = sf.toF64(f.se[r], f.sig[r]);
+                        f.setException(sf.flags);
+                        c.writeLin32(lin, (int) v);
+                        c.writeLin32(lin + 4, (int) (v >>> 32));
+                    }
+                    default -> storeInt(c, in, off, 16, false);
                 }
-                case 0x0d -> {                                 // FLDCW
-                    f.setControl(Operands.read(c, in.seg, off, 2));
-                    updateIp = updateDp = false;
-                }
-                case 0x0e -> {                                 // FNSTENV
-                    storeEnv(c, in, off);
-                    updateIp = updateDp = false;
-                }
-                case 0x0f -> {                                 // FNSTCW
-                    Operands.write(c, in.seg, off, 2, f.fpuc);
-                    updateIp = updateDp = false;
-                }
-                case 0x1d -> {                                 // FLD m80
-                    int lin = Operands.linear(c, in.seg, off, 10, false);
+                if ((op & 7) == 3) f.pop();
+            }
+            case 0x0c -> {                                 // FLDENV
+                loadEnv(c, in, off);
+                updateIp = updateDp = false;
+            }
+            case 0x0d -> {                                 // FLDCW
+                f.setControl(Operands.read(c, in.seg, off, 2));
+                updateIp = updateDp = false;
+            }
+            case 0x0e -> {                                 // FNSTENV
+                storeEnv(c, in, off);
+                updateIp = updateDp = false;
+            }
+            case 0x0f -> {                                 // FNSTCW
+                Operands.write(c, in.seg, off, 2, f.fpuc);
+                updateIp = updateDp = false;
+            }
+            case 0x1d -> {                                 // FLD m80
+                int lin = Operands.linear(c, in.seg, off, 10, false);
+                long lo = readLin64(c, lin);
+                int hi = c.readLin16(lin + 8);
+                pushValue(f, new Float80(hi, lo));
+            }
+            case 0x1f -> {                                 // FSTP m80
+                int lin = writable(c, in.seg, off, 10);
+                store80(c, lin, f.st(0));
+                f.pop();
+            }
+            case 0x2c -> {                                 // FRSTOR
+                int base = loadEnv(c, in, off);
+                int size = in.o32 ? 28 : 14;
+                for (int i = 0; i < 8; i++) {
+                    int lin = Operands.linear(c, in.seg, off + size + 10 * i, 10, false);
                     long lo = readLin64(c, lin);
                     int hi = c.readLin16(lin + 8);
-                    pushValue(f, new Float80(hi, lo));
+                    f.setSt(i, new Float80(hi, lo));
                 }
-                case 0x1f -> {                                 // FSTP m80
-                    int lin = writable(c, in.seg, off, 10);
-                    store80(c, lin, f.st(0));
-                    f.pop();
-                }
-                case 0x2c -> {                                 // FRSTOR
-                    int base = loadEnv(c, in, off);
-                    int size = in.o32 ? 28 : 14;
-                    for (int i = 0; i < 8; i++) {
-                        int lin = Operands.linear(c, in.seg, off + size + 10 * i, 10, false);
-                        long lo = readLin64(c, lin);
-                        int hi = c.readLin16(lin + 8);
-                        f.setSt(i, new Float80(hi, lo));
-                    }
-                    updateIp = updateDp = false;
-                }
-                case 0x2e -> {                                 // FNSAVE
-                    int size = in.o32 ? 28 : 14;
-                    writable(c, in.seg, off, size + 80);
-                    storeEnv(c, in, off);
-                    for (int i = 0; i < 8; i++) {
-                        store80(c, Operands.linear(c, in.seg, off + size + 10 * i, 10, true), f.st(i));
-                    }
-                    f.init();
-                    updateIp = updateDp = false;
-                }
-                case 0x2f -> {                                 // FNSTSW m16
-                    Operands.write(c, in.seg, off, 2, f.statusWord());
-                    updateIp = updateDp = false;
-                }
-                case 0x3c -> fbld(c, in, off);
-                case 0x3e -> {
-                    fbstp(c, in, off);
-                    f.pop();
-                }
-                case 0x3d -> pushValue(f, f.sf.fromLong(read64(c, in.seg, off), 64));   // FILD m64
-                case 0x3f -> {                                 // FISTP m64
-                    storeInt(c, in, off, 64, false);
-                    f.pop();
-                }
-                default -> throw Exec.ud(c);
+                updateIp = updateDp = false;
             }
-            if (updateDp) {
-                f.fpds = c.segSel[in.seg];
-                f.fpdp = off;
+            case 0x2e -> {                                 // FNSAVE
+                int size = in.o32 ? 28 : 14;
+                writable(c, in.seg, off, size + 80);
+                storeEnv(c, in, off);
+                for (int i = 0; i < 8; i++) {
+                    store80(c, Operands.linear(c, in.seg, off + size + 10 * i, 10, true), f.st(i));
+                }
+                f.init();
+                updateIp = updateDp = false;
             }
-        } else {
-            int i = in.rm;
-            switch (op) {
-                case 0x08 -> {                                 // FLD ST(i)
-                    int p = f.phys(i);
-                    pushValue(f, f.se[p], f.sig[p]);
-                }
-                case 0x09, 0x29, 0x39 -> {                     // FXCH
-                    int p = f.phys(i), r = f.top;
-                    int se = f.se[p];
-                    long sig = f.sig[p];
-                    f.se[p] = f.se[r];
-                    f.sig[p] = f.sig[r];
-                    f.se[r] = se;
-                    f.sig[r] = sig;
-                }
-                case 0x0a -> {
-                    if (i != 0) throw Exec.ud(c);
-                    checkPending(c);                           // FNOP checks like FWAIT
-                    updateIp = false;
-                }
-                case 0x0c -> {
-                    switch (i) {
-                        case 0 -> f.se[f.top] ^= 0x8000;           // FCHS
-                        case 1 -> f.se[f.top] &= 0x7FFF;           // FABS
-                        case 4 -> compare(f, Float80.ZERO, false);
-                        case 5 -> fxam(f);
-                        default -> throw Exec.ud(c);
-                    }
-                }
-                case 0x0d -> {
-                    int rcm = f.fpuc & 0xC00;
-                    boolean downOrChop = rcm == 0x400 || rcm == 0xC00;
-                    Float80 k = switch (i) {
-                        case 0 -> Float80.ONE;
-                        case 1 -> rcm == 0x800 ? L2T_U : L2T;
-                        case 2 -> downOrChop ? L2E_D : L2E;
-                        case 3 -> downOrChop ? PI_D : PI;
-                        case 4 -> downOrChop ? LG2_D : LG2;
-                        case 5 -> downOrChop ? LN2_D : LN2;
-                        case 6 -> Float80.ZERO;
-                        default -> throw Exec.ud(c);
-                    };
-                    pushValue(f, k);
-                }
-                case 0x0e -> {
-                    switch (i) {
-                        case 0 -> Transcendental.f2xm1(f);
-                        case 1 -> Transcendental.fyl2x(f);
-                        case 2 -> Transcendental.fptan(f);
-                        case 3 -> Transcendental.fpatan(f);
-                        case 4 -> fxtract(f);
-                        case 5 -> fprem(f, false);
-                        case 6 -> { f.top = (f.top - 1) & 7; f.fpus &= ~0x4700; }
-                        default -> { f.top = (f.top + 1) & 7; f.fpus &= ~0x4700; }
-                    }
-                }
-                case 0x0f -> {
-                    switch (i) {
-                        case 0 -> fprem(f, true);
-                        case 1 -> Transcendental.fyl2xp1(f);
-                        case 2 -> fsqrt(f);
-                        case 3 -> Transcendental.fsincos(f);
-                        case 4 -> frndint(f);
-                        case 5 -> fscale(f);
-                        case 6 -> Transcendental.fsin(f);
-                        default -> Transcendental.fcos(f);
-                    }
-                }
-                case 0x00, 0x01, 0x04, 0x05, 0x06, 0x07 -> {
-                    int p = f.phys(i);
-                    arithSt0(f, op & 7, f.se[p], f.sig[p]);
-                }
-                case 0x20, 0x21, 0x24, 0x25, 0x26, 0x27,
-                     0x30, 0x31, 0x34, 0x35, 0x36, 0x37 -> {
-                    arithStN(f, op & 7, i);
-                    if (op >= 0x30) f.pop();
-                }
-                case 0x02, 0x22 -> compare(f, i, false);
-                case 0x03, 0x23, 0x32 -> {
-                    compare(f, i, false);
-                    f.pop();
-                }
-                case 0x15 -> {                                 // FUCOMPP
-                    if (i != 1) throw Exec.ud(c);
-                    compare(f, 1, true);
-                    f.pop();
-                    f.pop();
-                }
-                case 0x1c -> {
-                    switch (i) {
-                        case 0, 1, 4 -> { }                    // FENI/FDISI/FSETPM: no-ops after the 287
-                        case 2 -> { f.fpus &= 0x7F00; updateIp = false; }          // FNCLEX
-                        case 3 -> { f.init(); updateIp = false; }                  // FNINIT
-                        default -> throw Exec.ud(c);
-                    }
-                }
-                case 0x1d -> compareEflags(c, i, true);                  // FUCOMI
-                case 0x1e -> compareEflags(c, i, false);                 // FCOMI
-                case 0x28 -> f.emptyMask |= 1 << ((f.top + i) & 7);       // FFREE
-                case 0x2a -> copyFromSt0(f, i);                          // FST ST(i)
-                case 0x2b, 0x0b, 0x3a, 0x3b -> {                         // FSTP ST(i)
-                    copyFromSt0(f, i);
-                    f.pop();
-                }
-                case 0x2c -> compare(f, i, true);                        // FUCOM
-                case 0x2d -> {                                           // FUCOMP
-                    compare(f, i, true);
-                    f.pop();
-                }
-                case 0x33 -> {                                           // FCOMPP
-                    if (i != 1) throw Exec.ud(c);
-                    compare(f, 1, false);
-                    f.pop();
-                    f.pop();
-                }
-                case 0x38 -> {                                           // FFREEP
-                    f.emptyMask |= 1 << ((f.top + i) & 7);
-                    f.pop();
-                }
-                case 0x3c -> {                                           // FNSTSW AX
-                    if (i != 0) throw Exec.ud(c);
-                    Operands.setReg(c, 2, Cpu.EAX, f.statusWord());
-                }
-                case 0x3d -> {                                           // FUCOMIP
-                    compareEflags(c, i, true);
-                    f.pop();
-                }
-                case 0x3e -> {                                           // FCOMIP
-                    compareEflags(c, i, false);
-                    f.pop();
-                }
-                case 0x10, 0x11, 0x12, 0x13, 0x18, 0x19, 0x1a, 0x1b -> {   // FCMOVcc
-                    int cc = switch (op & 3) { case 0 -> 2; case 1 -> 4; case 2 -> 6; default -> 10; };
-                    if (op >= 0x18) cc |= 1;
-                    if (Flags.cond(c, cc)) f.setSt(0, f.st(i));
-                }
-                default -> throw Exec.ud(c);
+            case 0x2f -> {                                 // FNSTSW m16
+                Operands.write(c, in.seg, off, 2, f.statusWord());
+                updateIp = updateDp = false;
             }
+            case 0x3c -> fbld(c, in, off);
+            case 0x3e -> {
+                fbstp(c, in, off);
+                f.pop();
+            }
+            case 0x3d -> pushValue(f, f.sf.fromLong(read64(c, in.seg, off), 64));   // FILD m64
+            case 0x3f -> {                                 // FISTP m64
+                storeInt(c, in, off, 64, false);
+                f.pop();
+            }
+            default -> throw Exec.ud(c);
+        }
+        if (updateDp) {
+            f.fpds = c.segSel[in.seg];
+            f.fpdp = off;
         }
         if (updateIp) {
             f.fpcs = c.segSel[Cpu.CS];
-            f.fpip = c.eip;
+            f.fpip = eip;
+        }
+    }
+
+    /** A register form (or one without operand), for the instruction at {@code eip} (FPU IP). */
+    public static void escRegister(Cpu c, Insn in, int eip) {
+        if ((c.mmu.cr0() & (Exec.CR0_EM | Exec.CR0_TS)) != 0) throw c.fault(Exec.NM, -1);
+        FpuState f = c.fpu;
+        int op = (in.sub & 7) << 3 | in.reg;
+        boolean updateIp = true;
+        int i = in.rm;
+        switch (op) {
+            case 0x08 -> {                                 // FLD ST(i)
+                int p = f.phys(i);
+                pushValue(f, f.se[p], f.sig[p]);
+            }
+            case 0x09, 0x29, 0x39 -> {                     // FXCH
+                int p = f.phys(i), r = f.top;
+                int se = f.se[p];
+                long sig = f.sig[p];
+                f.se[p] = f.se[r];
+                f.sig[p] = f.sig[r];
+                f.se[r] = se;
+                f.sig[r] = sig;
+            }
+            case 0x0a -> {
+                if (i != 0) throw Exec.ud(c);
+                checkPending(c);                           // FNOP checks like FWAIT
+                updateIp = false;
+            }
+            case 0x0c -> {
+                switch (i) {
+                    case 0 -> f.se[f.top] ^= 0x8000;           // FCHS
+                    case 1 -> f.se[f.top] &= 0x7FFF;           // FABS
+                    case 4 -> compare(f, Float80.ZERO, false);
+                    case 5 -> fxam(f);
+                    default -> throw Exec.ud(c);
+                }
+            }
+            case 0x0d -> {
+                int rcm = f.fpuc & 0xC00;
+                boolean downOrChop = rcm == 0x400 || rcm == 0xC00;
+                Float80 k = switch (i) {
+                    case 0 -> Float80.ONE;
+                    case 1 -> rcm == 0x800 ? L2T_U : L2T;
+                    case 2 -> downOrChop ? L2E_D : L2E;
+                    case 3 -> downOrChop ? PI_D : PI;
+                    case 4 -> downOrChop ? LG2_D : LG2;
+                    case 5 -> downOrChop ? LN2_D : LN2;
+                    case 6 -> Float80.ZERO;
+                    default -> throw Exec.ud(c);
+                };
+                pushValue(f, k);
+            }
+            case 0x0e -> {
+                switch (i) {
+                    case 0 -> Transcendental.f2xm1(f);
+                    case 1 -> Transcendental.fyl2x(f);
+                    case 2 -> Transcendental.fptan(f);
+                    case 3 -> Transcendental.fpatan(f);
+                    case 4 -> fxtract(f);
+                    case 5 -> fprem(f, false);
+                    case 6 -> { f.top = (f.top - 1) & 7; f.fpus &= ~0x4700; }
+                    default -> { f.top = (f.top + 1) & 7; f.fpus &= ~0x4700; }
+                }
+            }
+            case 0x0f -> {
+                switch (i) {
+                    case 0 -> fprem(f, true);
+                    case 1 -> Transcendental.fyl2xp1(f);
+                    case 2 -> fsqrt(f);
+                    case 3 -> Transcendental.fsincos(f);
+                    case 4 -> frndint(f);
+                    case 5 -> fscale(f);
+                    case 6 -> Transcendental.fsin(f);
+                    default -> Transcendental.fcos(f);
+                }
+            }
+            case 0x00, 0x01, 0x04, 0x05, 0x06, 0x07 -> {
+                int p = f.phys(i);
+                arithSt0(f, op & 7, f.se[p], f.sig[p]);
+            }
+            case 0x20, 0x21, 0x24, 0x25, 0x26, 0x27,
+                 0x30, 0x31, 0x34, 0x35, 0x36, 0x37 -> {
+                arithStN(f, op & 7, i);
+                if (op >= 0x30) f.pop();
+            }
+            case 0x02, 0x22 -> compare(f, i, false);
+            case 0x03, 0x23, 0x32 -> {
+                compare(f, i, false);
+                f.pop();
+            }
+            case 0x15 -> {                                 // FUCOMPP
+                if (i != 1) throw Exec.ud(c);
+                compare(f, 1, true);
+                f.pop();
+                f.pop();
+            }
+            case 0x1c -> {
+                switch (i) {
+                    case 0, 1, 4 -> { }                    // FENI/FDISI/FSETPM: no-ops after the 287
+                    case 2 -> { f.fpus &= 0x7F00; updateIp = false; }          // FNCLEX
+                    case 3 -> { f.init(); updateIp = false; }                  // FNINIT
+                    default -> throw Exec.ud(c);
+                }
+            }
+            case 0x1d -> compareEflags(c, i, true);                  // FUCOMI
+            case 0x1e -> compareEflags(c, i, false);                 // FCOMI
+            case 0x28 -> f.emptyMask |= 1 << ((f.top + i) & 7);       // FFREE
+            case 0x2a -> copyFromSt0(f, i);                          // FST ST(i)
+            case 0x2b, 0x0b, 0x3a, 0x3b -> {                         // FSTP ST(i)
+                copyFromSt0(f, i);
+                f.pop();
+            }
+            case 0x2c -> compare(f, i, true);                        // FUCOM
+            case 0x2d -> {                                           // FUCOMP
+                compare(f, i, true);
+                f.pop();
+            }
+            case 0x33 -> {                                           // FCOMPP
+                if (i != 1) throw Exec.ud(c);
+                compare(f, 1, false);
+                f.pop();
+                f.pop();
+            }
+            case 0x38 -> {                                           // FFREEP
+                f.emptyMask |= 1 << ((f.top + i) & 7);
+                f.pop();
+            }
+            case 0x3c -> {                                           // FNSTSW AX
+                if (i != 0) throw Exec.ud(c);
+                Operands.setReg(c, 2, Cpu.EAX, f.statusWord());
+            }
+            case 0x3d -> {                                           // FUCOMIP
+                compareEflags(c, i, true);
+                f.pop();
+            }
+            case 0x3e -> {                                           // FCOMIP
+                compareEflags(c, i, false);
+                f.pop();
+            }
+            case 0x10, 0x11, 0x12, 0x13, 0x18, 0x19, 0x1a, 0x1b -> {   // FCMOVcc
+                int cc = switch (op & 3) { case 0 -> 2; case 1 -> 4; case 2 -> 6; default -> 10; };
+                if (op >= 0x18) cc |= 1;
+                if (Flags.cond(c, cc)) f.setSt(0, f.st(i));
+            }
+            default -> throw Exec.ud(c);
+        }
+        if (updateIp) {
+            f.fpcs = c.segSel[Cpu.CS];
+            f.fpip = eip;
         }
     }
 

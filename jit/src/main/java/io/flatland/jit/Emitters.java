@@ -5,6 +5,7 @@ import io.flatland.cpu.Cpu;
 import io.flatland.cpu.Flags;
 import io.flatland.cpu.Insn;
 import io.flatland.cpu.Op;
+import io.flatland.cpu.X87;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 
@@ -38,6 +39,18 @@ final class Emitters {
         switch (in.op) {
             case Op.NOP:
                 mv.visitInsn(NOP);
+                return DONE;
+            case Op.FPU:
+                // x87 forms that touch only the FPU and memory: the reference semantics called
+                // directly with the effective address from the register locals and the EIP the
+                // FPU records, no write-back of registers or flags around the call.
+                if (!X87.fpuOnly(in)) return NO;
+                e.cpu();
+                Translator.loadInsn(mv, k);
+                if (in.mem) e.ea(in);
+                e.pushInt(e.eips[k]);
+                mv.visitMethodInsn(INVOKESTATIC, "io/flatland/cpu/X87", in.mem ? "escMemory" : "escRegister",
+                        "(" + Emit.C + "L" + Translator.INSN + ";" + (in.mem ? "II" : "I") + ")V", false);
                 return DONE;
             case Op.MOV_RI:
                 e.regStoreBegin(size, in.sub);
