@@ -58,6 +58,66 @@ public final class X87 {
         };
     }
 
+    // ---- the frequent register forms, one method each: translated code calls the form's own
+    // method (the form is known when it translates), so no switch over forms runs ----
+
+    /** CR0.EM or CR0.TS: #NM before anything else. */
+    private static FpuState fpu(Cpu c) {
+        if ((c.mmu.cr0() & (Exec.CR0_EM | Exec.CR0_TS)) != 0) throw c.fault(Exec.NM, -1);
+        return c.fpu;
+    }
+
+    /** The FPU's last instruction pointer: every non-control instruction records it. */
+    private static void retired(Cpu c, FpuState f, int eip) {
+        f.fpcs = c.segSel[Cpu.CS];
+        f.fpip = eip;
+    }
+
+    /** D8 C0-FF arithmetic: ST0 = ST0 op ST(i) ({@code kind} is ModRM.reg: 0 add, 1 mul, 4-7 sub/subr/div/divr). */
+    public static void arithSt0Register(Cpu c, int kind, int i, int eip) {
+        FpuState f = fpu(c);
+        int p = f.phys(i);
+        arithSt0(f, kind, f.se[p], f.sig[p]);
+        retired(c, f, eip);
+    }
+
+    /** DC/DE C0-FF arithmetic: ST(i) = ST(i) op ST0, then a pop for DE ({@code pop}). */
+    public static void arithStNRegister(Cpu c, int kind, int i, boolean pop, int eip) {
+        FpuState f = fpu(c);
+        arithStN(f, kind, i);
+        if (pop) f.pop();
+        retired(c, f, eip);
+    }
+
+    /** FLD ST(i). */
+    public static void fldRegister(Cpu c, int i, int eip) {
+        FpuState f = fpu(c);
+        int p = f.phys(i);
+        pushValue(f, f.se[p], f.sig[p]);
+        retired(c, f, eip);
+    }
+
+    /** FXCH ST(i). */
+    public static void fxch(Cpu c, int i, int eip) {
+        FpuState f = fpu(c);
+        int p = f.phys(i), r = f.top;
+        int se = f.se[p];
+        long sig = f.sig[p];
+        f.se[p] = f.se[r];
+        f.sig[p] = f.sig[r];
+        f.se[r] = se;
+        f.sig[r] = sig;
+        retired(c, f, eip);
+    }
+
+    /** FST ST(i), and FSTP ST(i) with {@code pop}. */
+    public static void fstRegister(Cpu c, int i, boolean pop, int eip) {
+        FpuState f = fpu(c);
+        copyFromSt0(f, i);
+        if (pop) f.pop();
+        retired(c, f, eip);
+    }
+
     /** A memory form at offset {@code off} of its segment, for the instruction at {@code eip} (FPU IP). */
     public static void escMemory(Cpu c, Insn in, int off, int eip) {
         if ((c.mmu.cr0() & (Exec.CR0_EM | Exec.CR0_TS)) != 0) throw c.fault(Exec.NM, -1);

@@ -31,6 +31,48 @@ final class Emitters {
     static final int NO = 0, DONE = 1, DONE_EIP = 2;
     private static final String ALU = "io/flatland/cpu/Alu";
 
+    private static final String X87_CLASS = "io/flatland/cpu/X87";
+
+    /**
+     * The frequent x87 register forms, each a call of its own X87 method with the form's
+     * operands as constants (the Cpu already pushed); false for the others.
+     */
+    private static boolean x87Register(Emit e, Insn in, int k) {
+        MethodVisitor mv = e.mv;
+        int op = (in.sub & 7) << 3 | in.reg, i = in.rm, eip = e.eips[k];
+        String name, desc;
+        if (op < 8 && op != 2 && op != 3) {                            // D8: ST0 = ST0 op ST(i)
+            e.pushInt(op);
+            e.pushInt(i);
+            name = "arithSt0Register";
+            desc = "II";
+        } else if ((op >= 0x20 && op < 0x28 || op >= 0x30 && op < 0x38) && (op & 7) != 2 && (op & 7) != 3) {
+            e.pushInt(op & 7);                                          // DC, DE: ST(i) = ST(i) op ST0
+            e.pushInt(i);
+            e.pushInt(op >= 0x30 ? 1 : 0);
+            name = "arithStNRegister";
+            desc = "IIZ";
+        } else if (op == 0x08) {
+            e.pushInt(i);
+            name = "fldRegister";
+            desc = "I";
+        } else if (op == 0x09 || op == 0x29 || op == 0x39) {
+            e.pushInt(i);
+            name = "fxch";
+            desc = "I";
+        } else if (op == 0x2a || op == 0x2b || op == 0x0b || op == 0x3a || op == 0x3b) {
+            e.pushInt(i);
+            e.pushInt(op == 0x2a ? 0 : 1);
+            name = "fstRegister";
+            desc = "IZ";
+        } else {
+            return false;
+        }
+        e.pushInt(eip);
+        mv.visitMethodInsn(INVOKESTATIC, X87_CLASS, name, "(" + Emit.C + desc + "I)V", false);
+        return true;
+    }
+
     static int emit(Emit e, int k, Insn in, boolean end) {
         if (!in.code32 || in.lock) return NO;
         if (in.mem && !in.a32) return NO;   // 16-bit addressing: reference semantics
@@ -46,10 +88,11 @@ final class Emitters {
                 // FPU records, no write-back of registers or flags around the call.
                 if (!X87.fpuOnly(in)) return NO;
                 e.cpu();
+                if (!in.mem && x87Register(e, in, k)) return DONE;
                 Translator.loadInsn(mv, k);
                 if (in.mem) e.ea(in);
                 e.pushInt(e.eips[k]);
-                mv.visitMethodInsn(INVOKESTATIC, "io/flatland/cpu/X87", in.mem ? "escMemory" : "escRegister",
+                mv.visitMethodInsn(INVOKESTATIC, X87_CLASS, in.mem ? "escMemory" : "escRegister",
                         "(" + Emit.C + "L" + Translator.INSN + ";" + (in.mem ? "II" : "I") + ")V", false);
                 return DONE;
             case Op.MOV_RI:
