@@ -125,19 +125,6 @@ public abstract class Block extends io.flatland.cpu.Translation {
 
     public abstract int run(Cpu cpu, int room);
 
-    /** The engine of the machine this instance runs in (set by its dispatcher; null: never ran). */
-    JitEngine owner;
-
-    /**
-     * Where translated code leaves normally, with everything written back and EIP set: goes on
-     * in the next region directly if the engine allows ({@link JitEngine#chain}); returns what
-     * {@link #run} returns for the whole chain.
-     */
-    public final int chain(Cpu cpu, int room, int retired) {
-        JitEngine e = owner;
-        return e == null ? retired : e.chain(this, cpu, room, retired);
-    }
-
     /**
      * A new instance of this region's class, with no facts set: another machine's copy of the
      * same code ({@link SharedRegions}). Generated with the class.

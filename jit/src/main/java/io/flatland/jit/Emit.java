@@ -765,13 +765,10 @@ final class Emit {
                     load(EXIT_EIP);
                     mv.visitFieldInsn(PUTFIELD, CPU, "eip", "I");
                 }
-                mv.visitVarInsn(ALOAD, 0);
-                cpu();
-                load(ROOM);
                 load(DONE);
                 load(EXIT_N);
                 mv.visitInsn(IADD);
-                chainAndReturn();
+                mv.visitInsn(IRETURN);
             } else {
                 pushInt(id);
                 store(TMP);
@@ -782,9 +779,6 @@ final class Emit {
         mv.visitLabel(exitTail);
         mv.visitVarInsn(ALOAD, 0);
         cpu();
-        load(ROOM);
-        mv.visitVarInsn(ALOAD, 0);
-        cpu();
         load(TMP);
         pushLocals();
         load(EXIT_EIP);
@@ -792,12 +786,6 @@ final class Emit {
         load(EXIT_N);
         mv.visitInsn(IADD);
         mv.visitMethodInsn(INVOKEVIRTUAL, Translator.BLOCK, "exited", "(" + C + "IIIIIIIIIIIIIII)I", false);
-        chainAndReturn();
-    }
-
-    /** With this, the Cpu, the room and the instructions retired on the stack: return this.chain(...). */
-    private void chainAndReturn() {
-        mv.visitMethodInsn(INVOKEVIRTUAL, Translator.BLOCK, "chain", "(" + C + "II)I", false);
         mv.visitInsn(IRETURN);
     }
 

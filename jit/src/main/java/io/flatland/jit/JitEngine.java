@@ -62,8 +62,6 @@ public final class JitEngine {
     public long flatGuardFailures;
     /** Regions this engine took from {@link #shared} instead of translating them. */
     public long sharedAdopted;
-    /** Region runs entered from the region before without the dispatcher ({@link #chain}), also counted in blocksRun. */
-    public long chainedRuns;
 
     /**
      * Translations shared with the other machines of this JVM (null: none; the engines tests
@@ -217,33 +215,27 @@ public final class JitEngine {
                     int r;
                     cpu.recent.record(b.eip, now, RecentEips.REGION);
                     mmio.trap = true;
-                    b.owner = this;
-                    chainedLast = null;
                     try {
                         r = b.run(cpu, (int) Math.min(room, MAX_ROOM));
                     } catch (UnimplementedFeature e) {
-                        // cpu.icount is where the innermost region of a chain began (see chain).
-                        Block inner = chainedLast != null ? chainedLast : b;
-                        cpu.icount += retiredBefore(inner, cpu.eip);
+                        cpu.icount = now + retiredBefore(b, cpu.eip);
                         cpu.exitMessage = e.getMessage();
                         return ExitReason.UNIMPLEMENTED;
                     } catch (RuntimeException | Error e) {
                         // A bug (StackOverflowError and OutOfMemoryError included): the crash
                         // report shows the region and the state it left.
-                        Block inner = chainedLast != null ? chainedLast : b;
-                        cpu.icount += retiredBefore(inner, cpu.eip);
+                        cpu.icount = now + retiredBefore(b, cpu.eip);
                         cpu.internalError = e;
-                        cpu.exitMessage = "in the translated region at 0x" + Integer.toHexString(inner.eip);
+                        cpu.exitMessage = "in the translated region at 0x" + Integer.toHexString(b.eip);
                         return ExitReason.INTERNAL_ERROR;
                     } finally {
                         mmio.trap = false;
-                        chainDepth = 0;
                     }
                     blocksRun++;
                     if (PROFILE) profile(b, r, cpu.eip);
                     if (r >= 0) {
                         cpu.icount = now + r;
-                        prev = chainedLast != null ? chainedLast : b;
+                        prev = b;
                         ExitProfile p = b.profile;
                         if (p != null && p.exit(cpu.eip, r)) b.growDue = true;
                         if (observer != null) observer.afterBlock(cpu, b, r);
@@ -541,60 +533,6 @@ public final class JitEngine {
             if (b.eips[k] == eip) return k;
         }
         return 0;
-    }
-
-    /** Chaining on ({@link JitSettings#chain}). */
-    private static final boolean CHAIN = JitSettings.PROPERTIES.chain();
-    /**
-     * Regions a chain may nest: each hop is a JVM call inside the one before (a loop of
-     * regions returns to the dispatcher every MAX_CHAIN hops), so this bounds the stack.
-     */
-    static final int MAX_CHAIN = 32;
-    /** Hops of the chain now running, and the region it entered last (null: no hop since the dispatcher's run). */
-    private int chainDepth;
-    private Block chainedLast;
-
-    /**
-     * A region left normally for CS:EIP after {@code retired} instructions of a run given
-     * {@code room}: if a region that ran after it before (its {@link Block#succ0}/{@link
-     * Block#succ1}, the dispatcher's own first guess) starts there, and the dispatcher would
-     * run it now, runs it in place of the round trip through the dispatcher. "Would run it"
-     * is the dispatcher's test, made again: no exit request, event or interrupt due, no
-     * single step, the same physical code at that linear address (through the fetch TLB, as
-     * find does), the region alive, within the CS limit and its flat-segment guard, and room
-     * for it. Regions whose exits are still being profiled (for growing) are left to the
-     * dispatcher, which watches them. {@code cpu.icount} moves to the hop's start so that the
-     * room counts from there and an unexpected exception is reported at the right count.
-     * Returns what the first region's run returns for the whole chain.
-     */
-    int chain(Block from, Cpu c, int room, int retired) {
-        if (!CHAIN || PROFILE || chainDepth >= MAX_CHAIN || from.profile != null) return retired;
-        int eip = c.eip;
-        Block n = from.succ0;
-        if (n == null || n.eip != eip) {
-            n = from.succ1;
-            if (n == null || n.eip != eip) return retired;
-        }
-        if (n.dead || n.growDue || n.profile != null || !landed.isEmpty()) return retired;
-        if (c.exitRequest != ExitReason.NONE || c.halted || !c.code32 || SingleStep.armed(c)
-                || ((c.eflags & Cpu.IF) != 0 && c.platform.interruptPending())) return retired;
-        long start = c.icount + retired;
-        long left = Math.min(room - retired, c.nextEventAt - start);
-        if (left < n.length) return retired;
-        int lin = c.segBase[Cpu.CS] + eip;
-        int slot = c.fetchSlot(lin);
-        if (slot < 0 || (tlb.phys[slot] | (lin & 0xFFF)) != n.phys || runnable(n) == null) return retired;
-        c.icount = start;
-        c.interruptShadow = false;
-        c.recent.record(eip, start, RecentEips.REGION);
-        chainDepth++;
-        chainedLast = n;
-        blocksRun++;
-        chainedRuns++;
-        int r = n.run(c, (int) left);
-        chainDepth--;
-        // A fault in n: -(k + 1) with k instructions retired before it in n; the chain had retired more.
-        return r >= 0 ? retired + r : r - retired;
     }
 
     /** Makes {@code at} cold again: it is translated (or offered) only once it has run as long again. */

@@ -24,12 +24,10 @@ package io.flatland.jit;
  * @param debugRegions   print each region and write its class file to java.io.tmpdir
  * @param profile        count runs and exits per region, printed when the JVM exits
  * @param shared         share translations between the machines of this JVM ({@link SharedRegions})
- * @param chain          a region that leaves for a region that ran after it before calls it directly, without
- *                       the dispatcher's round trip ({@link JitEngine#chain})
  */
 public record JitSettings(int hot, int gainNs, boolean background, int growRuns, int generations, int maxInsns, int maxGrownInsns,
                           boolean regions, boolean followCalls, boolean closeLoops, boolean debugRegions, boolean profile,
-                          boolean shared, boolean chain) {
+                          boolean shared) {
 
     /** The settings of this JVM. */
     public static final JitSettings PROPERTIES = new JitSettings(
@@ -45,6 +43,5 @@ public record JitSettings(int hot, int gainNs, boolean background, int growRuns,
             !Boolean.getBoolean("flatland.jit.openLoops"),
             Boolean.getBoolean("flatland.jit.debugRegions"),
             Boolean.getBoolean("flatland.jit.profile"),
-            Boolean.parseBoolean(System.getProperty("flatland.jit.shared", "true")),
-            Boolean.parseBoolean(System.getProperty("flatland.jit.chain", "true")));
+            Boolean.parseBoolean(System.getProperty("flatland.jit.shared", "true")));
 }

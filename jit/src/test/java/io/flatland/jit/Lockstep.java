@@ -13,7 +13,7 @@ import java.util.function.Consumer;
  */
 final class Lockstep {
     int blockChecks;
-    long translated, blocksRun, faultsInBlocks, chainedRuns;
+    long translated, blocksRun, faultsInBlocks;
     int lastEip;
     long regionsGrown;
     /** Regions the JIT machine dropped because a segment they assumed flat was not any more. */
@@ -74,7 +74,6 @@ final class Lockstep {
             for (int v = 0; v < 32; v++) faultsByVector[v] += jit.cpu.exceptionsByVector[v];
             translated += jit.jit.translatedBlocks();
             blocksRun += jit.jit.blocksRun;
-            chainedRuns += jit.jit.chainedRuns;
             faultsInBlocks += jit.jit.faultsInBlocks;
             regionsGrown += jit.jit.regionsGrown;
             flatGuardFailures += jit.jit.flatGuardFailures;

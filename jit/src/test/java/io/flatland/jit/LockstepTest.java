@@ -15,8 +15,7 @@ class LockstepTest {
 
     @Test
     void randomProgramsExecFallbackOnly() {
-        Lockstep ls = runSeeds(false, 0);
-        assertTrue(ls.chainedRuns > 0, "regions ran one after another without the dispatcher");
+        runSeeds(false, 0);
     }
 
     @Test
@@ -29,7 +28,6 @@ class LockstepTest {
     void randomProgramsGrowingRegions() {
         Lockstep ls = runSeeds(true, 5000, 2);
         assertTrue(ls.regionsGrown >= SEEDS / 4, "regions grew: " + ls.regionsGrown);
-        assertTrue(ls.chainedRuns > 0, "regions ran one after another without the dispatcher");
     }
 
     /** Translations that land late, as from the background thread, after their code ran or changed: still no divergence. */
@@ -73,7 +71,7 @@ class LockstepTest {
             });
         }
         System.out.println("lockstep " + (handWritten ? "emitters" : "exec-only") + ": " + SEEDS + " programs, "
-                + ls.blockChecks + " block boundaries compared, " + ls.translated + " blocks translated, " + ls.blocksRun + " run (" + ls.chainedRuns + " chained), "
+                + ls.blockChecks + " block boundaries compared, " + ls.translated + " blocks translated, " + ls.blocksRun + " run, "
                 + ls.regionsGrown + " regions grown");
         assertTrue(ls.blockChecks > SEEDS, "translated blocks actually ran");
         return ls;
