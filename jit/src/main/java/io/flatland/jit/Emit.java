@@ -50,6 +50,8 @@ final class Emit {
     Label[] targets;
     /** Per instruction: its flag record is never observed ({@link FlagLiveness}); null: unknown. */
     boolean[] flagsDead;
+    /** Per instruction, for the bit tests: only CF of their record can be observed ({@link FlagLiveness#carryOnly}). */
+    boolean[] carryOnly;
 
     // ---- locals of run(Cpu, int) ----
     static final int ROOM = 2;

@@ -278,7 +278,7 @@ final class Emitters {
                 return DONE;
             case Op.BT_EG, Op.BTS_EG, Op.BTR_EG, Op.BTC_EG, Op.BT_EI: {
                 if (size == 1) return NO;
-                bitTest(e, in, in.op == Op.BT_EI ? in.sub : in.op - Op.BT_EG, size);
+                bitTest(e, in, in.op == Op.BT_EI ? in.sub : in.op - Op.BT_EG, size, e.carryOnly != null && e.carryOnly[k]);
                 return DONE;
             }
             case Op.MUL_E:
@@ -483,11 +483,11 @@ final class Emitters {
      * string: the address moves by the offset's signed quotient. Registers stay in their
      * locals; only the flag record goes through the Cpu.
      */
-    private static void bitTest(Emit e, Insn in, int kind, int size) {
+    private static void bitTest(Emit e, Insn in, int kind, int size, boolean carryOnly) {
         MethodVisitor mv = e.mv;
         if (!in.mem) {
             e.loadReg(size, in.rm);
-            bitTestValue(e, in, kind, size);
+            bitTestValue(e, in, kind, size, carryOnly);
             if (kind != 0) {
                 e.regStoreBegin(size, in.rm);
                 bitTestResult(e, kind);
@@ -511,13 +511,13 @@ final class Emitters {
         if (kind == 0) {
             // Read as Operands.read (in line where the segment is flat), then CF.
             e.readMemAt(in.seg, () -> e.load(Emit.TMP), size);
-            bitTestValue(e, in, kind, size);
+            bitTestValue(e, in, kind, size, carryOnly);
             return;
         }
         // BTS/BTR/BTC: a read-modify-write (write-probed before the flags change), the flags
         // set between the read and the store, as Exec.bitOp.
         e.readModifyWriteAt(in.seg, () -> e.load(Emit.TMP), size, () -> {
-            bitTestValue(e, in, kind, size);
+            bitTestValue(e, in, kind, size, carryOnly);
             bitTestResult(e, kind);
         });
     }
@@ -525,9 +525,11 @@ final class Emitters {
     /**
      * Stack: the operand's value -> (nothing). Keeps it in TMP2 and the bit number in TMP3, and
      * sets CF to the bit, the other flags keeping their values (the record is materialized into
-     * EFLAGS first, as the interpreter does; only the flag record goes through the Cpu).
+     * EFLAGS first, as the interpreter does; only the flag record goes through the Cpu). With
+     * {@code carryOnly} (nothing can see the other flags, {@link FlagLiveness#carryOnly}) the
+     * record is a right shift's whose CF is the bit, kept in the locals.
      */
-    private static void bitTestValue(Emit e, Insn in, int kind, int size) {
+    private static void bitTestValue(Emit e, Insn in, int kind, int size, boolean carryOnly) {
         MethodVisitor mv = e.mv;
         int bits = size * 8;
         e.store(Emit.TMP2);                 // value
@@ -539,6 +541,17 @@ final class Emitters {
             mv.visitInsn(IAND);
         }
         e.store(Emit.TMP3);                 // bit
+        if (carryOnly) {
+            e.pushInt(0);                   // result
+            e.load(Emit.TMP2);
+            e.load(Emit.TMP3);
+            mv.visitInsn(IUSHR);
+            e.pushInt(1);
+            mv.visitInsn(IAND);             // source: a right shift's CF is its bit 0
+            e.pushInt(0);                   // destination
+            e.setRecord(Flags.op(Flags.SHR, 4));
+            return;
+        }
         e.spillFlags();
         e.cpu();
         e.invokeStatic("io/flatland/cpu/Flags", "materialize", "(" + Emit.C + ")V");

@@ -52,6 +52,44 @@ final class FlagLiveness {
     }
 
     /**
+     * For the bit tests (BT, BTS, BTR, BTC): whether nothing can observe any flag but CF of what
+     * instruction k leaves before a later instruction replaces the whole record: the same rules
+     * as {@link #dead}, where SETB/SETAE on a register (which read CF alone) may come between.
+     * The SDM has the bit tests keep ZF and leave OF, SF, AF and PF undefined; the interpreter
+     * (as QEMU) keeps them all, which costs folding the record before into EFLAGS. Where only
+     * CF can be seen, Emitters records CF alone.
+     */
+    static boolean[] carryOnly(List<Insn> insns, boolean[] pathEnd) {
+        int n = insns.size();
+        boolean[] only = new boolean[n];
+        boolean othersLive = true;   // block exit: the whole record is visible
+        for (int k = n - 1; k >= 0; k--) {
+            Insn in = insns.get(k);
+            if (pathEnd[k]) othersLive = true;
+            else if (in.op == Op.JMP_REL) continue;
+            if (k < n - 1 && OpInfo.mayStore(in)) othersLive = true;
+            boolean simple = in.code32 && !in.lock;
+            boolean fault = !simple || mayFault(in);
+            if (simple && isBitTest(in)) {
+                only[k] = !othersLive;
+                // Recording CF alone it needs nothing of the record before (unless it faults first).
+                othersLive = only[k] ? fault : true;
+                continue;
+            }
+            if (simple && in.op == Op.SETCC && !in.mem && (in.sub == 2 || in.sub == 3)) continue;   // CF only, no fault
+            int eff = simple ? effect(in) : USE;
+            if (eff == KILL) othersLive = fault;
+            else if (eff == USE) othersLive = true;
+            else othersLive = othersLive || fault;
+        }
+        return only;
+    }
+
+    private static boolean isBitTest(Insn in) {
+        return in.op == Op.BT_EG || in.op == Op.BTS_EG || in.op == Op.BTR_EG || in.op == Op.BTC_EG || in.op == Op.BT_EI;
+    }
+
+    /**
      * Register-only forms whose result does not depend on the flags (Emitters has a pure
      * form): any size where the low bits of the int operation are the result, shifts and
      * rotates at 32 bits only.
@@ -102,7 +140,8 @@ final class FlagLiveness {
         switch (in.op) {
             case Op.NOP, Op.MOV_RI, Op.MOV_GE, Op.MOV_EG, Op.MOV_EI, Op.LEA, Op.MOVZX, Op.MOVSX,
                  Op.ALU_GE, Op.ALU_EG, Op.ALU_EI, Op.ALU_AI, Op.TEST_EG, Op.TEST_EI, Op.TEST_AI,
-                 Op.INC_R, Op.DEC_R, Op.INC_E, Op.DEC_E, Op.IMUL_GE, Op.IMUL_GEI, Op.SHIFT, Op.SHIFT_CL:
+                 Op.INC_R, Op.DEC_R, Op.INC_E, Op.DEC_E, Op.IMUL_GE, Op.IMUL_GEI, Op.SHIFT, Op.SHIFT_CL,
+                 Op.SETCC, Op.BT_EG, Op.BTS_EG, Op.BTR_EG, Op.BTC_EG, Op.BT_EI:
                 return false;
             default:
                 return true;

@@ -248,6 +248,7 @@ final class Translator {
         }
         if (useEmitters) e.targets = internalTargets(insns, eips, next, pathEnd);
         if (useEmitters) e.flagsDead = FlagLiveness.dead(insns, pathEnd);
+        if (useEmitters) e.carryOnly = FlagLiveness.carryOnly(insns, pathEnd);
         // One handler for the whole region: local K says which instruction faulted; what it must
         // write back is what was dirty when that instruction began.
         Label tryStart = new Label(), tryEnd = new Label(), handler = new Label();
