@@ -92,21 +92,14 @@ public final class X87 {
     /** FLD ST(i). */
     public static void fldRegister(Cpu c, int i, int eip) {
         FpuState f = fpu(c);
-        int p = f.phys(i);
-        pushValue(f, f.se[p], f.sig[p]);
+        pushCopy(f, i);
         retired(c, f, eip);
     }
 
     /** FXCH ST(i). */
     public static void fxch(Cpu c, int i, int eip) {
         FpuState f = fpu(c);
-        int p = f.phys(i), r = f.top;
-        int se = f.se[p];
-        long sig = f.sig[p];
-        f.se[p] = f.se[r];
-        f.sig[p] = f.sig[r];
-        f.se[r] = se;
-        f.sig[r] = sig;
+        exchange(f, i);
         retired(c, f, eip);
     }
 
@@ -288,19 +281,8 @@ public final class X87 {
         boolean updateIp = true;
         int i = in.rm;
         switch (op) {
-            case 0x08 -> {                                 // FLD ST(i)
-                int p = f.phys(i);
-                pushValue(f, f.se[p], f.sig[p]);
-            }
-            case 0x09, 0x29, 0x39 -> {                     // FXCH
-                int p = f.phys(i), r = f.top;
-                int se = f.se[p];
-                long sig = f.sig[p];
-                f.se[p] = f.se[r];
-                f.sig[p] = f.sig[r];
-                f.se[r] = se;
-                f.sig[r] = sig;
-            }
+            case 0x08 -> pushCopy(f, i);                   // FLD ST(i)
+            case 0x09, 0x29, 0x39 -> exchange(f, i);       // FXCH
             case 0x0a -> {
                 if (i != 0) throw Exec.ud(c);
                 checkPending(c);                           // FNOP checks like FWAIT
@@ -368,9 +350,9 @@ public final class X87 {
                 compare(f, i, false);
                 f.pop();
             }
-            case 0x15 -> {                                 // FUCOMPP
+            case 0x15, 0x33 -> {                           // FUCOMPP, FCOMPP
                 if (i != 1) throw Exec.ud(c);
-                compare(f, 1, true);
+                compare(f, 1, op == 0x15);
                 f.pop();
                 f.pop();
             }
@@ -393,12 +375,6 @@ public final class X87 {
             case 0x2c -> compare(f, i, true);                        // FUCOM
             case 0x2d -> {                                           // FUCOMP
                 compare(f, i, true);
-                f.pop();
-            }
-            case 0x33 -> {                                           // FCOMPP
-                if (i != 1) throw Exec.ud(c);
-                compare(f, 1, false);
-                f.pop();
                 f.pop();
             }
             case 0x38 -> {                                           // FFREEP
@@ -442,6 +418,23 @@ public final class X87 {
         f.setSt(0, se, sig);
     }
 
+    /** Pushes a copy of ST(i) (FLD ST(i)). */
+    private static void pushCopy(FpuState f, int i) {
+        int p = f.phys(i);
+        pushValue(f, f.se[p], f.sig[p]);
+    }
+
+    /** Swaps ST0 and ST(i) (FXCH). */
+    private static void exchange(FpuState f, int i) {
+        int p = f.phys(i), r = f.top;
+        int se = f.se[p];
+        long sig = f.sig[p];
+        f.se[p] = f.se[r];
+        f.sig[p] = f.sig[r];
+        f.se[r] = se;
+        f.sig[r] = sig;
+    }
+
     private static void copyFromSt0(FpuState f, int i) {
         int p = f.phys(i), r = f.top;
         f.se[p] = f.se[r];
@@ -457,10 +450,23 @@ public final class X87 {
             compare(f, bSe, bSig, false);
             return;
         }
-        SoftFloat sf = f.sf;
         int r = f.top;
-        int aSe = f.se[r];
-        long aSig = f.sig[r];
+        arith(f, op, r, f.se[r], f.sig[r], bSe, bSig);
+    }
+
+    /** DC/DE register forms: ST(i) = ST(i) op ST0 (4: FSUBR, 5: FSUB, 6: FDIVR, 7: FDIV). */
+    private static void arithStN(FpuState f, int op, int i) {
+        int r = f.top, p = f.phys(i);
+        // With ST(i) first, DC's subtractions and divisions are the reverse of D8's of the same /reg.
+        arith(f, op < 4 ? op : op ^ 1, p, f.se[p], f.sig[p], f.se[r], f.sig[r]);
+    }
+
+    /**
+     * Physical register {@code dst} = a op b, op as D8's /reg: 0 add, 1 mul, 4 a - b, 5 b - a,
+     * 6 a / b, 7 b / a; the exceptions raised are recorded.
+     */
+    private static void arith(FpuState f, int op, int dst, int aSe, long aSig, int bSe, long bSig) {
+        SoftFloat sf = f.sf;
         sf.flags = 0;
         switch (op) {
             case 0 -> sf.addSub(aSe, aSig, bSe, bSig, false);
@@ -470,28 +476,8 @@ public final class X87 {
             case 6 -> sf.div(aSe, aSig, bSe, bSig);
             default -> sf.div(bSe, bSig, aSe, aSig);
         }
-        f.se[r] = sf.resSe;
-        f.sig[r] = sf.resSig;
-        f.setException(sf.flags);
-    }
-
-    /** DC/DE register forms: ST(i) = ST(i) op ST0 (4: FSUBR, 5: FSUB, 6: FDIVR, 7: FDIV). */
-    private static void arithStN(FpuState f, int op, int i) {
-        SoftFloat sf = f.sf;
-        int r = f.top, p = f.phys(i);
-        int aSe = f.se[r], iSe = f.se[p];
-        long aSig = f.sig[r], iSig = f.sig[p];
-        sf.flags = 0;
-        switch (op) {
-            case 0 -> sf.addSub(iSe, iSig, aSe, aSig, false);
-            case 1 -> sf.mul(iSe, iSig, aSe, aSig);
-            case 4 -> sf.addSub(aSe, aSig, iSe, iSig, true);
-            case 5 -> sf.addSub(iSe, iSig, aSe, aSig, true);
-            case 6 -> sf.div(aSe, aSig, iSe, iSig);
-            default -> sf.div(iSe, iSig, aSe, aSig);
-        }
-        f.se[p] = sf.resSe;
-        f.sig[p] = sf.resSig;
+        f.se[dst] = sf.resSe;
+        f.sig[dst] = sf.resSig;
         f.setException(sf.flags);
     }
 
