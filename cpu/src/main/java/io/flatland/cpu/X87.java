@@ -44,6 +44,9 @@ public final class X87 {
         else escRegister(c, in, c.eip);
     }
 
+    /** The x87 form of an ESC instruction: the opcode's low three bits, then ModRM.reg (0x00-0x3F). */
+    public static int form(Insn in) { return (in.sub & 7) << 3 | in.reg; }
+
     /**
      * Whether the ESC instruction {@code in} touches only the FPU's state and memory: no
      * general register, no EFLAGS (FNSTSW AX, FCOMI and kin, FCMOVcc do). Translated code
@@ -51,7 +54,7 @@ public final class X87 {
      */
     public static boolean fpuOnly(Insn in) {
         if (in.mem) return true;
-        int op = (in.sub & 7) << 3 | in.reg;
+        int op = form(in);
         return switch (op) {
             case 0x3c, 0x1d, 0x1e, 0x3d, 0x3e, 0x10, 0x11, 0x12, 0x13, 0x18, 0x19, 0x1a, 0x1b -> false;
             default -> true;
@@ -113,9 +116,8 @@ public final class X87 {
 
     /** A memory form at offset {@code off} of its segment, for the instruction at {@code eip} (FPU IP). */
     public static void escMemory(Cpu c, Insn in, int off, int eip) {
-        if ((c.mmu.cr0() & (Exec.CR0_EM | Exec.CR0_TS)) != 0) throw c.fault(Exec.NM, -1);
-        FpuState f = c.fpu;
-        int op = (in.sub & 7) << 3 | in.reg;
+        FpuState f = fpu(c);
+        int op = form(in);
         boolean updateIp = true;
         boolean updateDp = true;
         switch (op) {
@@ -267,17 +269,13 @@ public final class X87 {
             f.fpds = c.segSel[in.seg];
             f.fpdp = off;
         }
-        if (updateIp) {
-            f.fpcs = c.segSel[Cpu.CS];
-            f.fpip = eip;
-        }
+        if (updateIp) retired(c, f, eip);
     }
 
     /** A register form (or one without operand), for the instruction at {@code eip} (FPU IP). */
     public static void escRegister(Cpu c, Insn in, int eip) {
-        if ((c.mmu.cr0() & (Exec.CR0_EM | Exec.CR0_TS)) != 0) throw c.fault(Exec.NM, -1);
-        FpuState f = c.fpu;
-        int op = (in.sub & 7) << 3 | in.reg;
+        FpuState f = fpu(c);
+        int op = form(in);
         boolean updateIp = true;
         int i = in.rm;
         switch (op) {
@@ -400,10 +398,7 @@ public final class X87 {
             }
             default -> throw Exec.ud(c);
         }
-        if (updateIp) {
-            f.fpcs = c.segSel[Cpu.CS];
-            f.fpip = eip;
-        }
+        if (updateIp) retired(c, f, eip);
     }
 
     // ---- helpers ----

@@ -39,7 +39,7 @@ final class Emitters {
      */
     private static boolean x87Register(Emit e, Insn in, int k) {
         MethodVisitor mv = e.mv;
-        int op = (in.sub & 7) << 3 | in.reg, i = in.rm, eip = e.eips[k];
+        int op = X87.form(in), i = in.rm, eip = e.eips[k];
         String name, desc;
         if (op < 8 && op != 2 && op != 3) {                            // D8: ST0 = ST0 op ST(i)
             e.pushInt(op);

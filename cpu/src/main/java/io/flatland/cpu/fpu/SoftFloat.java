@@ -392,13 +392,12 @@ public final class SoftFloat {
         return result();
     }
 
+    /** FCOM (quiet=false: any NaN raises IE) and FUCOM (quiet: only SNaN raises IE). */
     public int compare(Float80 a, Float80 b, boolean quiet) {
         return compare(a.se, a.sig, b.se, b.sig, quiet);
     }
 
     // ---- operands the fast paths leave: zeros, infinities, NaNs, denormals, invalid encodings ----
-
-
 
     private Float80 addSubSpecial(Float80 a, Float80 b, boolean subtract) {
         if (a.invalidEncoding() || b.invalidEncoding()) { flags |= IE; return Float80.DEFAULT_NAN; }
@@ -531,8 +530,7 @@ public final class SoftFloat {
      */
     private void sqrtNormal(int k, long sig) {
         int t = (k & 1) == 0 ? 64 : 63;
-        long nHi = sig >>> (64 - t), nLo = sig << t;     // t = 64: the shift of sig by 64 is 0
-        if (t == 64) nLo = 0;
+        long nHi = sig >>> (64 - t), nLo = t == 64 ? 0 : sig << t;   // (Java takes shift counts mod 64)
         long r = rootEstimate(nHi, nLo);
         // One Newton step, r' = (r + N / r) / 2, from the double estimate (53 good bits) lands
         // within one of the root. Near 2^64 the quotient can reach 2^64: divide the part
@@ -840,7 +838,6 @@ public final class SoftFloat {
 
     public static final int LESS = -1, EQUAL = 0, GREATER = 1, UNORDERED = 2;
 
-    /** FCOM (quiet=false: any NaN raises IE) and FUCOM (quiet: only SNaN raises IE). */
     private int compareSpecial(Float80 a, Float80 b, boolean quiet) {
         if (a.invalidEncoding() || b.invalidEncoding()) { flags |= IE; return UNORDERED; }
         Parts pa = unpack(a), pb = unpack(b);
