@@ -50,7 +50,7 @@ final class Emit {
     Label[] targets;
     /** Per instruction: its flag record is never observed ({@link FlagLiveness}); null: unknown. */
     boolean[] flagsDead;
-    /** Per instruction, for the bit tests: only CF of their record can be observed ({@link FlagLiveness#carryOnly}). */
+    /** Per instruction, for the bit tests: only CF of their record can be observed ({@link FlagLiveness#analyse}). */
     boolean[] carryOnly;
 
     // ---- locals of run(Cpu, int) ----

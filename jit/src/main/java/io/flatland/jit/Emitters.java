@@ -526,7 +526,7 @@ final class Emitters {
      * Stack: the operand's value -> (nothing). Keeps it in TMP2 and the bit number in TMP3, and
      * sets CF to the bit, the other flags keeping their values (the record is materialized into
      * EFLAGS first, as the interpreter does; only the flag record goes through the Cpu). With
-     * {@code carryOnly} (nothing can see the other flags, {@link FlagLiveness#carryOnly}) the
+     * {@code carryOnly} (nothing can see the other flags, {@link FlagLiveness#analyse}) the
      * record is a right shift's whose CF is the bit, kept in the locals.
      */
     private static void bitTestValue(Emit e, Insn in, int kind, int size, boolean carryOnly) {

@@ -24,65 +24,62 @@ final class FlagLiveness {
 
     private static final int NONE = 0, KILL = 1, USE = 2;
 
-    /** {@code pathEnd[k]}: instruction k does not fall into k+1 (the region exits or branches after it). */
-    static boolean[] dead(List<Insn> insns, boolean[] pathEnd) {
+    /**
+     * What the analysis found, per instruction: {@code dead[k]}, the record instruction k writes
+     * is never observed (it is emitted as its result alone where Emitters has a pure form);
+     * {@code carryOnly[k]}, for the bit tests (BT, BTS, BTR, BTC): nothing can observe any flag
+     * but CF of what it leaves. The SDM has the bit tests keep ZF and leave OF, SF, AF and PF
+     * undefined; the interpreter (as QEMU) keeps them all, which costs folding the record before
+     * into EFLAGS; where only CF can be seen, Emitters records CF alone.
+     */
+    record Records(boolean[] dead, boolean[] carryOnly) { }
+
+    /**
+     * One backward pass over a region: {@code live}, whether the whole record can be observed
+     * after instruction k, and {@code others}, whether any flag but CF can (SETB and SETAE on a
+     * register read CF alone). {@code pathEnd[k]}: instruction k does not fall into k+1 (the
+     * region exits or branches after it).
+     */
+    static Records analyse(List<Insn> insns, boolean[] pathEnd) {
         int n = insns.size();
-        boolean[] dead = new boolean[n];
-        boolean live = true;   // block exit: the record is visible
+        boolean[] dead = new boolean[n], carryOnly = new boolean[n];
+        boolean live = true, others = true;   // block exit: the record is visible
         for (int k = n - 1; k >= 0; k--) {
             Insn in = insns.get(k);
             // After a path end come an exit or an internal branch target: both may observe the record.
-            if (pathEnd[k]) live = true;
+            if (pathEnd[k]) live = others = true;
             else if (in.op == Op.JMP_REL) continue;   // a followed jump: its successor is the next instruction
             // A store that kills the region's page exits right after it (self-modifying code): the record is visible there.
-            if (k < n - 1 && OpInfo.mayStore(in)) live = true;
-            boolean simple = in.code32 && !in.lock;
-            boolean fault = !simple || mayFault(in);
-            if (simple && !live && elidable(in)) {
-                dead[k] = true;
-                live = fault;
-                continue;
-            }
-            int eff = simple ? effect(in) : USE;
-            if (eff == KILL) live = fault;
-            else if (eff == USE) live = true;
-            else live = live || fault;
-        }
-        return dead;
-    }
-
-    /**
-     * For the bit tests (BT, BTS, BTR, BTC): whether nothing can observe any flag but CF of what
-     * instruction k leaves before a later instruction replaces the whole record: the same rules
-     * as {@link #dead}, where SETB/SETAE on a register (which read CF alone) may come between.
-     * The SDM has the bit tests keep ZF and leave OF, SF, AF and PF undefined; the interpreter
-     * (as QEMU) keeps them all, which costs folding the record before into EFLAGS. Where only
-     * CF can be seen, Emitters records CF alone.
-     */
-    static boolean[] carryOnly(List<Insn> insns, boolean[] pathEnd) {
-        int n = insns.size();
-        boolean[] only = new boolean[n];
-        boolean othersLive = true;   // block exit: the whole record is visible
-        for (int k = n - 1; k >= 0; k--) {
-            Insn in = insns.get(k);
-            if (pathEnd[k]) othersLive = true;
-            else if (in.op == Op.JMP_REL) continue;
-            if (k < n - 1 && OpInfo.mayStore(in)) othersLive = true;
+            if (k < n - 1 && OpInfo.mayStore(in)) live = others = true;
             boolean simple = in.code32 && !in.lock;
             boolean fault = !simple || mayFault(in);
             if (simple && isBitTest(in)) {
-                only[k] = !othersLive;
-                // Recording CF alone it needs nothing of the record before (unless it faults first).
-                othersLive = only[k] ? fault : true;
+                carryOnly[k] = !others;
+                // Recording CF alone it needs none of the flags before (unless it faults first);
+                // the whole record before still counts as read, as for any bit test.
+                others = !carryOnly[k] || fault;
+                live = true;
                 continue;
             }
-            if (simple && in.op == Op.SETCC && !in.mem && (in.sub == 2 || in.sub == 3)) continue;   // CF only, no fault
+            if (simple && in.op == Op.SETCC && !in.mem && (in.sub == 2 || in.sub == 3)) {
+                live = true;                           // reads CF alone, cannot fault
+                continue;
+            }
             int eff = simple ? effect(in) : USE;
-            if (eff == KILL) othersLive = fault;
-            else if (eff == USE) othersLive = true;
-            else othersLive = othersLive || fault;
+            others = visibleBefore(eff, fault, others);
+            if (simple && !live && elidable(in)) {
+                dead[k] = true;
+                live = fault;
+            } else {
+                live = visibleBefore(eff, fault, live);
+            }
         }
-        return only;
+        return new Records(dead, carryOnly);
+    }
+
+    /** Whether flags visible after an instruction ({@code after}) are visible before it, given its effect on the record. */
+    private static boolean visibleBefore(int effect, boolean fault, boolean after) {
+        return effect == KILL ? fault : effect == USE || after || fault;
     }
 
     private static boolean isBitTest(Insn in) {

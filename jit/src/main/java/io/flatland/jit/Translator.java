@@ -247,8 +247,11 @@ final class Translator {
             e.insnOps = insns.stream().mapToInt(in -> in.op).toArray();
         }
         if (useEmitters) e.targets = internalTargets(insns, eips, next, pathEnd);
-        if (useEmitters) e.flagsDead = FlagLiveness.dead(insns, pathEnd);
-        if (useEmitters) e.carryOnly = FlagLiveness.carryOnly(insns, pathEnd);
+        if (useEmitters) {
+            FlagLiveness.Records flags = FlagLiveness.analyse(insns, pathEnd);
+            e.flagsDead = flags.dead();
+            e.carryOnly = flags.carryOnly();
+        }
         // One handler for the whole region: local K says which instruction faulted; what it must
         // write back is what was dirty when that instruction began.
         Label tryStart = new Label(), tryEnd = new Label(), handler = new Label();

@@ -12,7 +12,7 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The bit tests where only their CF can be observed (FlagLiveness.carryOnly: Emitters records
+ * The bit tests where only their CF can be observed (FlagLiveness.analyse: Emitters records
  * CF alone, the other flags not folded into EFLAGS) and where more can: sequences of BT, BTS,
  * BTR, BTC (register and memory, register and immediate offsets) and SETB/SETAE, other SETcc,
  * a flag-writing instruction and the region's end, translated and run beside the interpreter
@@ -77,7 +77,7 @@ class BitTestCarryTest {
         }
         boolean[] pathEnd = new boolean[insns.size()];
         pathEnd[insns.size() - 1] = true;
-        assertEquals(expectCarryOnly, FlagLiveness.carryOnly(insns, pathEnd)[k], () -> java.util.Arrays.toString(bytes) + ": carry only");
+        assertEquals(expectCarryOnly, FlagLiveness.analyse(insns, pathEnd).carryOnly()[k], () -> java.util.Arrays.toString(bytes) + ": carry only");
         Random rnd = new Random(java.util.Arrays.hashCode(bytes));
         for (int t = 0; t < 400; t++) {
             int[] regs = new int[8];
