@@ -130,9 +130,7 @@ public final class X87 {
                     case 0 -> {
                         int v = Operands.read(c, in.seg, off, 4);
                         sf.flags = 0;
-                        Float80 t = sf.fromF32(v);
-                        sf.resSe = t.se;
-                        sf.resSig = t.sig;
+                        sf.fromF32To(v);
                         f.setException(sf.flags);
                     }
                     case 1 -> sf.fromLongTo(Operands.read(c, in.seg, off, 4), sf.prec);
@@ -149,13 +147,12 @@ public final class X87 {
             }
             case 0x08, 0x18, 0x28, 0x38 -> {               // FLD m32fp / FILD m32 / FLD m64fp / FILD m16
                 SoftFloat sf = f.sf;
-                Float80 v;
                 switch (op >> 4) {
                     case 0 -> {
                         int x = Operands.read(c, in.seg, off, 4);
                         sf.flags = 0;
-                        v = sf.fromF32(x);
-                        pushValue(f, v);
+                        sf.fromF32To(x);
+                        pushValue(f, sf.resSe, sf.resSig);
                         f.setException(sf.flags);
                     }
                     case 1 -> {
@@ -169,7 +166,10 @@ public final class X87 {
                         pushValue(f, sf.resSe, sf.resSig);
                         f.setException(sf.flags);
                     }
-                    default -> pushValue(f, sf.fromLong((short) Operands.read(c, in.seg, off, 2), 64));
+                    default -> {
+                        sf.fromLongTo((short) Operands.read(c, in.seg, off, 2), 64);
+                        pushValue(f, sf.resSe, sf.resSig);
+                    }
                 }
             }
             case 0x19, 0x29, 0x39 -> {                     // FISTTP m32 / m64 / m16

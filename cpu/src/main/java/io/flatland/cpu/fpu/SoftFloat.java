@@ -750,6 +750,22 @@ public final class SoftFloat {
 
     /** float32 bits to extended (rounded at the current precision). */
     public Float80 fromF32(int v) {
+        fromF32To(v);
+        return result();
+    }
+
+    /** {@link #fromF32} into the result. */
+    public void fromF32To(int v) {
+        int e = (v >>> 23) & 0xFF;
+        if (e != 0 && e != 0xFF) {
+            packTo(v < 0, e - 127, ((long) (v & 0x7FFFFF) | 0x800000) << 40, 0, prec);
+            return;
+        }
+        set(fromF32Special(v));
+    }
+
+    /** Infinities, NaNs, zeros and denormals of {@link #fromF32To}. */
+    private Float80 fromF32Special(int v) {
         boolean sign = v < 0;
         int e = (v >>> 23) & 0xFF;
         long f = v & 0x7FFFFF;
@@ -758,11 +774,8 @@ public final class SoftFloat {
             Parts p = new Parts((f & 0x400000) != 0 ? QNAN : SNAN, sign, 0, f << 40);
             return returnNan(p);
         }
-        if (e == 0) {
-            if (f == 0) return sign ? Float80.NEG_ZERO : Float80.ZERO;
-            return packX80(sign, -126 - 23 + 63, f, 0);
-        }
-        return packX80(sign, e - 127, (f | 0x800000) << 40, 0);
+        if (f == 0) return sign ? Float80.NEG_ZERO : Float80.ZERO;
+        return packX80(sign, -126 - 23 + 63, f, 0);              // a denormal float
     }
 
     public Float80 fromF64(long v) {
